@@ -1,0 +1,54 @@
+# Family Context — the two commands in the README are `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := data/demo
+DEMO_PEOPLE ?= 3000
+
+.PHONY: install system-deps assets demo demo-data test test-fast lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Everything the app needs, reproducibly from the lock file.
+install: $(BIN)/python assets
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+
+# GOV.UK Frontend comes from its pinned npm package; its built assets are served as static files.
+assets: node_modules/govuk-frontend/package.json
+	./scripts/copy-govuk-assets
+
+node_modules/govuk-frontend/package.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Services the tests need that are not Python packages (Debian's Chromium for browser tests).
+system-deps:
+	./scripts/install-system-deps
+
+demo-data: install
+	$(BIN)/familycontext migrate --no-input -v 0
+	@if [ ! -f $(DEMO_DIR)/.loaded ]; then \
+	  rm -rf $(DEMO_DIR) && \
+	  $(BIN)/familycontext synth --people $(DEMO_PEOPLE) --seed 1 --out $(DEMO_DIR) && \
+	  $(BIN)/familycontext load $(DEMO_DIR)/*/ && \
+	  $(BIN)/familycontext link && touch $(DEMO_DIR)/.loaded; fi
+	$(BIN)/familycontext demo-users
+
+demo: demo-data
+	$(BIN)/familycontext runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+test: install system-deps lint
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
+
+test-fast: install
+	$(BIN)/pytest -p no:cacheprovider -m "not browser"
+
+clean:
+	rm -rf $(VENV) node_modules data build src/familycontext/web/static/govuk

@@ -1,0 +1,195 @@
+"""Load and validate the council's configuration file.
+
+Every policy a council may change (age bands, windows, offence lists, staleness, sessions,
+thresholds, wording) lives here, not in code. A bad value stops start-up with a message that
+names the key, because a silently ignored typo in a police window is a data-protection incident.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SAFEGUARDING_OFFENCES = [
+    "Homicide",
+    "Other sexual offences",
+    "Possession of weapons",
+    "Rape",
+    "Robbery",
+    "Violence with injury",
+    "Violence without injury",
+]
+NON_SAFEGUARDING_OFFENCES = [
+    "Arson",
+    "Burglary – business and community",
+    "Burglary – residential",
+    "Criminal damage",
+    "Miscellaneous crimes against society",
+    "Other theft",
+    "Possession of drugs",
+    "Public order offences",
+    "Shoplifting",
+    "Theft from a person",
+    "Theft of a motor vehicle",
+    "Trafficking in controlled drugs",
+]
+
+NonNegInt = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Council(_Section):
+    name: str = "Example Borough Council"
+    service_name: str = "Family Context"
+    feedback_email: str = "familycontext@example.gov.uk"
+    help_signing_in: str = "Contact the IT service desk on 0161 000 0000 if you cannot sign in."
+    phase: str = "Beta"
+
+
+class Guidance(_Section):
+    """Text a council shows on a screen, e.g. whether consent is needed for section 17 work."""
+
+    search: str = ""
+    results: str = ""
+    person: str = ""
+    reason: str = ""
+
+
+class AgeBand(_Section):
+    min_age: NonNegInt | None = None
+    max_age: NonNegInt | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeBand:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("min_age must not be greater than max_age")
+        return self
+
+
+class AgeBands(_Section):
+    school: AgeBand = AgeBand(min_age=4, max_age=20)
+    adult_social_care: AgeBand = AgeBand(min_age=15)
+    housing: AgeBand = AgeBand(min_age=16)
+    police: AgeBand = AgeBand(min_age=18)
+
+
+class Police(_Section):
+    safeguarding_conviction_months: NonNegInt = 60
+    safeguarding_suspect_months: NonNegInt = 12
+    non_safeguarding_conviction_months: NonNegInt = 24
+    non_safeguarding_suspect_months: NonNegInt = 12
+    max_safeguarding_offences: Annotated[int, Field(ge=1, le=10)] = 3
+    safeguarding_offence_types: list[str] = Field(default_factory=lambda: list(SAFEGUARDING_OFFENCES))
+    non_safeguarding_offence_types: list[str] = Field(
+        default_factory=lambda: list(NON_SAFEGUARDING_OFFENCES)
+    )
+
+    @model_validator(mode="after")
+    def _lists_disjoint(self) -> Police:
+        both = set(self.safeguarding_offence_types) & set(self.non_safeguarding_offence_types)
+        if both:
+            raise ValueError(f"offence types in both lists: {sorted(both)}")
+        return self
+
+
+class Housing(_Section):
+    notice_seeking_possession_months: NonNegInt = 12
+    eviction_months: NonNegInt = 12
+    rent_arrears_min_weeks: NonNegInt = 6
+
+
+class Freshness(_Section):
+    stale_after_days: Annotated[int, Field(ge=1)] = 7
+
+
+class Sessions(_Section):
+    inactivity_timeout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
+    absolute_limit_hours: Annotated[int, Field(ge=1, le=24 * 7)] = 10
+
+
+class Loading(_Section):
+    max_rejected_share: Share = 0.05
+    max_record_drop_share: Share = 0.5
+
+
+class Linkage(_Section):
+    upper_threshold: Share = 0.99
+    lower_threshold: Share = 0.80
+    engine: str = "duckdb"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Linkage:
+        if self.lower_threshold > self.upper_threshold:
+            raise ValueError("lower_threshold must not be greater than upper_threshold")
+        if self.engine not in ("duckdb", "spark"):
+            raise ValueError("engine must be 'duckdb' or 'spark'")
+        return self
+
+
+class Audit(_Section):
+    retention_days: Annotated[int, Field(ge=30)] = 730
+
+
+class Configuration(_Section):
+    council: Council = Council()
+    guidance: Guidance = Guidance()
+    age_bands: AgeBands = AgeBands()
+    police: Police = Police()
+    housing: Housing = Housing()
+    freshness: Freshness = Freshness()
+    sessions: Sessions = Sessions()
+    loading: Loading = Loading()
+    linkage: Linkage = Linkage()
+    audit: Audit = Audit()
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or has a bad value; the message names the key."""
+
+
+def _describe(error: ValidationError, path: Path | None) -> str:
+    where = f" in {path}" if path else ""
+    lines = [f"The configuration{where} is not valid:"]
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against docs/configuration.md)"
+        lines.append(f"  - {key}: {message}")
+    return "\n".join(lines)
+
+
+def load_configuration(path: str | os.PathLike[str] | None) -> Configuration:
+    """Read a TOML file (or the defaults when ``path`` is None) and validate every key."""
+    if path is None:
+        return Configuration()
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"The configuration file {file} does not exist.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"The configuration file {file} is not valid TOML: {exc}") from exc
+    try:
+        return Configuration.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, file)) from exc
+
+
+def configuration_path() -> str | None:
+    return os.environ.get("FAMILYCONTEXT_CONFIG") or None
+
+
+@lru_cache(maxsize=1)
+def current() -> Configuration:
+    """The live configuration (read once per process; tests may call ``current.cache_clear()``)."""
+    return load_configuration(configuration_path())
