@@ -1,0 +1,108 @@
+"""Related individuals (SPEC 5.4): people linked to a person in the case management system, and
+people whom another source records at the same address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
+
+from familycontext.people.models import Person
+from familycontext.sources.models import CmsRelationship, SourceRecord
+from familycontext.sources.services import CMS
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def normalise_postcode(postcode: str) -> str:
+    return "".join((postcode or "").split()).upper()
+
+
+def normalise_address(address: str) -> str:
+    """Lower case, punctuation dropped, spaces squeezed: '12, High St.' == '12 high st'."""
+    return " ".join(_PUNCTUATION.sub(" ", (address or "").casefold()).split())
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    """One related individual; ``person`` is None when the record is not linked to a person."""
+
+    relationship: str
+    person: Person | None
+    cms_id: str
+
+
+def linked_in_cms(person: Person) -> list[LinkedPerson]:
+    """Relationships recorded in the live CMS snapshot, from this person's records and to them."""
+    records = SourceRecord.objects.filter(
+        snapshot__live=True, snapshot__source__service=CMS, person_id=person.id
+    )
+    by_snapshot: dict[int, set[str]] = {}
+    for r in records:
+        by_snapshot.setdefault(r.snapshot_id, set()).add(r.record_id)
+    found: list[tuple[str, int, str]] = []  # (relationship, snapshot, other record id)
+    for snapshot_id, own in by_snapshot.items():
+        rows = CmsRelationship.objects.filter(snapshot_id=snapshot_id)
+        for row in rows.filter(record__record_id__in=own).select_related("record"):
+            found.append((row.relationship, snapshot_id, row.related_record_id))
+        for row in rows.filter(related_record_id__in=own).select_related("record"):
+            found.append((f"Has this person as: {row.relationship}", snapshot_id, row.record.record_id))
+    others = {
+        (r.snapshot_id, r.record_id): r
+        for snapshot_id in by_snapshot
+        for r in SourceRecord.objects.filter(
+            snapshot_id=snapshot_id, record_id__in={f[2] for f in found if f[1] == snapshot_id}
+        )
+    }
+    people = Person.objects.in_bulk({r.person_id for r in others.values() if r.person_id})
+    result: list[LinkedPerson] = []
+    seen: set[tuple[str, str]] = set()
+    for relationship, snapshot_id, record_id in found:
+        record = others.get((snapshot_id, record_id))
+        other = people.get(record.person_id) if record else None
+        if other is not None and other.id == person.id:
+            continue
+        key = (other.id if other else record_id, relationship)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(LinkedPerson(relationship, other, other.cms_id if other and other.cms_id else record_id))
+    return sorted(result, key=_by_age)
+
+
+def _by_age(item: LinkedPerson) -> tuple:
+    p = item.person
+    return (p is None, p.date_of_birth is None if p else True,
+            p.date_of_birth.toordinal() if p and p.date_of_birth else 0, item.cms_id)
+
+
+def same_address(person: Person, exclude: set[str] | None = None) -> list[Person]:
+    """Other people with a live source record at one of this person's addresses.
+
+    Restricted people are never listed: listing them would disclose where they live.
+    """
+    own = SourceRecord.objects.filter(snapshot__live=True, person_id=person.id)
+    keys = {
+        (normalise_address(r.address), normalise_postcode(r.postcode))
+        for r in own
+        if r.address and r.postcode
+    }
+    if not keys:
+        return []
+    candidates = (
+        SourceRecord.objects.filter(snapshot__live=True, restricted=False)
+        .exclude(person_id="")
+        .exclude(person_id=person.id)
+        .annotate(pc=Replace(Upper("postcode"), Value(" "), Value("")))
+        .filter(pc__in={k[1] for k in keys})
+    )
+    ids = {
+        r.person_id for r in candidates
+        if (normalise_address(r.address), normalise_postcode(r.postcode)) in keys
+    } - (exclude or set())
+    people = Person.objects.filter(id__in=ids, restricted=False)
+    return sorted(people, key=lambda p: (p.date_of_birth is None,
+                                         p.date_of_birth.toordinal() if p.date_of_birth else 0, p.id))
