@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +106,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves static files under runserver and gunicorn alike; finders avoid a collectstatic step.
+WHITENOISE_USE_FINDERS = True
 
 # Sessions: inactivity time-out (renewed on each request) and an absolute limit (SPEC 8).
 SESSION_COOKIE_AGE = CONFIG.sessions.inactivity_timeout_minutes * 60
