@@ -36,7 +36,9 @@ class Command(BaseCommand):
                     load = load_bundle(
                         bundle,
                         loaded_by="command line",
-                        progress=lambda stage, n: bar.update(task, description=f"{bundle}: {stage} {n:,} rows"),
+                        progress=lambda stage, n, bar=bar, task=task, bundle=bundle: bar.update(
+                            task, description=f"{bundle}: {stage} {n:,} rows"
+                        ),
                     )
                 except Exception as exc:  # a bug or a broken database: say so plainly, keep the detail in the log
                     log.exception("load of %s failed", bundle)
