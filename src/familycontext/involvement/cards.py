@@ -1,0 +1,159 @@
+"""What a service card shows (SPEC 4): the one entry point the web pages and the JSON API share.
+
+Pure functions of (rows, date of birth, source facts, today, configuration): no database, no
+request, so every rule is tested without either and both front ends show the same thing.
+The age rule is applied before any row is looked at, so an out-of-band card cannot leak
+whether records exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from familycontext.config.settings import AgeBand, Configuration
+from familycontext.involvement.adult_social_care import AscDetails, asc_details
+from familycontext.involvement.ages import decide
+from familycontext.involvement.conditions import ConditionSection, conditions
+from familycontext.involvement.contacts import ContactDetails
+from familycontext.involvement.freshness import Freshness, SourceFacts, freshness_for
+from familycontext.involvement.housing import HousingDetails, housing_details
+from familycontext.involvement.police import OffenceSummary, PoliceDetails, police_details
+from familycontext.involvement.school import SchoolDetails, school_details
+from familycontext.sources.services import (
+    ADULT_SOCIAL_CARE,
+    HOUSING,
+    POLICE,
+    SCHOOL,
+    SERVICE_LABELS,
+)
+
+CARD_SERVICES = (SCHOOL, HOUSING, ADULT_SOCIAL_CARE, POLICE)
+RECORDS_FOUND = "Records found"
+
+Details = SchoolDetails | HousingDetails | AscDetails | PoliceDetails
+
+
+@dataclass(frozen=True)
+class ServiceRows:
+    """One person's rows from the live snapshots, under SPEC 3 attribute names."""
+
+    enrolments: Sequence[Any] = ()
+    tenancies: Sequence[Any] = ()
+    cases: Sequence[Any] = ()
+    involvements: Sequence[Any] = ()
+    police_contacts: Sequence[Any] = ()
+    offences: Sequence[Any] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    service: str
+    title: str
+    source_name: str | None  # None when no snapshot of the service is loaded
+    loaded: bool
+    shown_for_age: bool
+    age_note: str | None
+    age_unknown: bool
+    records_found: bool
+    flag_text: str
+    freshness: Freshness | None
+    details: Details | None
+
+
+def band_for(service: str, config: Configuration) -> AgeBand:
+    return getattr(config.age_bands, service)
+
+
+def not_loaded_text(title: str) -> str:
+    return f"No {title} information has been loaded, so we cannot say whether this person is known to {title}"
+
+
+def _details(service: str, rows: ServiceRows, source: SourceFacts, today: date,
+             config: Configuration) -> Details | None:
+    start, end = source.coverage_start, source.coverage_end
+    if service == SCHOOL:
+        return school_details(rows.enrolments, coverage_start=start, today=today)
+    if service == HOUSING:
+        return housing_details(rows.tenancies, rows.cases, coverage_start=start,
+                               coverage_end=end, today=today, config=config)
+    if service == ADULT_SOCIAL_CARE:
+        return asc_details(rows.involvements, coverage_start=start, today=today)
+    return police_details(rows.police_contacts, rows.offences, today=today, config=config)
+
+
+def card_for(
+    service: str,
+    *,
+    date_of_birth: date | None,
+    source: SourceFacts | None,
+    rows: ServiceRows,
+    today: date,
+    config: Configuration,
+) -> Card:
+    """The card for one service. Out of the age band: no flag and no details, only the reason."""
+    if service not in CARD_SERVICES:
+        raise ValueError(f"no card for service {service!r}; expected one of {CARD_SERVICES}")
+    title = SERVICE_LABELS[service]
+    age = decide(title, band_for(service, config), date_of_birth, today)
+    freshness = freshness_for(source, today=today, config=config) if source else None
+    common = dict(
+        service=service,
+        title=title,
+        source_name=source.name if source else None,
+        loaded=source is not None,
+        age_note=age.note,
+        age_unknown=age.age_unknown,
+        freshness=freshness,
+    )
+    if not age.shown:
+        return Card(**common, shown_for_age=False, records_found=False,
+                    flag_text=age.note or "", details=None)
+    if source is None:
+        return Card(**common, shown_for_age=True, records_found=False,
+                    flag_text=not_loaded_text(title), details=None)
+    details = _details(service, rows, source, today, config)
+    return Card(
+        **common,
+        shown_for_age=True,
+        records_found=details is not None,
+        flag_text=RECORDS_FOUND if details is not None else f"No records found in {source.name}",
+        details=details,
+    )
+
+
+def cards_for(
+    *,
+    date_of_birth: date | None,
+    sources: Mapping[str, SourceFacts | None],
+    rows: Mapping[str, ServiceRows],
+    today: date,
+    config: Configuration,
+) -> list[Card]:
+    """All four cards in display order; a service missing from ``sources`` is "not loaded"."""
+    return [
+        card_for(s, date_of_birth=date_of_birth, source=sources.get(s),
+                 rows=rows.get(s, ServiceRows()), today=today, config=config)
+        for s in CARD_SERVICES
+    ]
+
+
+__all__ = [
+    "CARD_SERVICES",
+    "AscDetails",
+    "Card",
+    "ConditionSection",
+    "ContactDetails",
+    "Freshness",
+    "HousingDetails",
+    "OffenceSummary",
+    "PoliceDetails",
+    "SchoolDetails",
+    "ServiceRows",
+    "SourceFacts",
+    "card_for",
+    "cards_for",
+    "conditions",
+]
