@@ -44,8 +44,14 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
+
+# The whole suite twice: on the embedded SQLite default, then on a PostgreSQL server started for it.
 test: install system-deps lint
-	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
+	@echo "== tests on SQLite"
+	$(PYTEST)
+	@echo "== tests on PostgreSQL"
+	./scripts/with-postgres $(PYTEST)
 
 test-fast: install
 	$(BIN)/pytest -p no:cacheprovider -m "not browser"
