@@ -18,7 +18,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["familycontext", *(sys.argv[1:] if argv is None else argv)])
+        args = list(sys.argv[1:] if argv is None else argv)
+        if args and not args[0].startswith("-"):
+            args[0] = args[0].replace("-", "_")  # `familycontext link-records` runs the link_records command
+        execute_from_command_line(["familycontext", *args])
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         sys.exit(2)

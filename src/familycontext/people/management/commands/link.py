@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import time
+from django.core.management.base import BaseCommand, CommandError
 
-from django.core.management.base import BaseCommand
-from rich.console import Console
-
-from familycontext.linkage.runs import run_linkage
+from familycontext.linkage.runs import LinkageError, run_linkage
 from familycontext.people.readmodel import rebuild_people
 
 
 class Command(BaseCommand):
-    help = "Link the live source records into people with Splink, then publish the people read model."
+    help = "Link every live source record into people with Splink (all or nothing), then publish the people read model."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--quiet", action="store_true", help="Print only the summary")
-
-    def handle(self, *args, quiet: bool = False, **options):
-        console = Console(highlight=False)
-        started = time.monotonic()
-        run = run_linkage(progress=not quiet and console.is_terminal)
+    def handle(self, *args, **options):
+        try:
+            run = run_linkage(progress=int(options.get("verbosity", 1)) > 0 and self.stdout.isatty())
+        except LinkageError as exc:
+            raise CommandError(str(exc)) from exc
         people = rebuild_people()
-        console.print(
-            f"Linked {run.records_in:,} records into {people:,} people "
-            f"({run.links_made:,} links, {run.pairs_for_review:,} pairs for review) "
-            f"in {time.monotonic() - started:.1f}s; run {run.pk}"
+        self.stdout.write(
+            f"Run {run.pk}: {run.records_in:,} records, {people:,} people, {run.links_made:,} links, "
+            f"{run.pairs_for_review:,} pairs for review, {run.duration_seconds:.1f} s"
         )

@@ -1,0 +1,251 @@
+"""The linkage model: which fields are compared, how closely, and which pairs are compared at all.
+
+Each comparison is a ladder of levels from strongest agreement to disagreement; Splink learns a
+match weight for every rung without labels. The SQL runs in DuckDB (and Spark's dialect for the
+functions used here: jaro_winkler, damerau_levenshtein and list functions are in both Splink
+dialect translations or have direct equivalents).
+
+Columns referenced here are produced by ``standardise.standardise``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from splink import SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_library import CustomComparison
+
+Level = dict[str, Any]
+
+
+def _null(*columns: str) -> Level:
+    cond = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return {
+        "sql_condition": cond,
+        "label_for_charts": "missing on either record",
+        "is_null_level": True,
+    }
+
+
+def _level(sql: str, label: str, tf: str | None = None) -> Level:
+    level: Level = {"sql_condition": sql, "label_for_charts": label}
+    if tf:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+_ELSE: Level = {"sql_condition": "ELSE", "label_for_charts": "all other"}
+_SWAPPED = (
+    "(first_name_l = last_name_r AND jaro_winkler_similarity(last_name_l, first_name_r) >= 0.8)"
+    " OR (last_name_l = first_name_r AND jaro_winkler_similarity(first_name_l, last_name_r) >= 0.8)"
+)
+
+
+def first_name() -> ComparisonCreator:
+    """Exact, swapped with the surname, nickname (Bill ~ William), typo, then sound-alike."""
+    return CustomComparison(
+        output_column_name="first_name",
+        comparison_levels=[
+            _null("first_name"),
+            _level("first_name_l = first_name_r", "exact", tf="first_name"),
+            _level(_SWAPPED, "first and last names swapped"),
+            _level(
+                "list_has_any(first_name_variants_l, first_name_variants_r)",
+                "nickname or full form",
+            ),
+            _level(
+                "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.92",
+                "Jaro-Winkler >= 0.92",
+            ),
+            _level(
+                "first_name_metaphone_l = first_name_metaphone_r", "sounds the same (metaphone)"
+            ),
+            _level(
+                "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.80",
+                "Jaro-Winkler >= 0.80",
+            ),
+            _ELSE,
+        ],
+    )
+
+
+def last_name() -> ComparisonCreator:
+    """Exact, one part of a hyphenated name, swapped, typo, sound-alike, or a former surname."""
+    return CustomComparison(
+        output_column_name="last_name",
+        comparison_levels=[
+            _null("last_name"),
+            _level("last_name_l = last_name_r", "exact", tf="last_name"),
+            _level(
+                "list_has_any(last_name_parts_l, last_name_parts_r)",
+                "shares part of a hyphenated surname",
+            ),
+            _level(_SWAPPED, "first and last names swapped"),
+            _level(
+                "jaro_winkler_similarity(last_name_l, last_name_r) >= 0.94",
+                "Jaro-Winkler >= 0.94 (a typo)",
+            ),
+            _level("last_name_metaphone_l = last_name_metaphone_r", "sounds the same (metaphone)"),
+            _level(
+                "jaro_winkler_similarity(last_name_l, last_name_r) >= 0.88", "Jaro-Winkler >= 0.88"
+            ),
+            _level(
+                "list_has(other_names_r, last_name_l) OR list_has(other_names_l, last_name_r)",
+                "surname is the other record's former or other name",
+            ),
+            _ELSE,
+        ],
+    )
+
+
+def other_names() -> ComparisonCreator:
+    """Aliases and previous names: agreement is evidence, one record lacking them is not."""
+    return CustomComparison(
+        output_column_name="other_names",
+        comparison_levels=[
+            _null("other_names"),
+            _level("list_has_any(other_names_l, other_names_r)", "share an other name"),
+            _ELSE,
+        ],
+    )
+
+
+def date_of_birth() -> ComparisonCreator:
+    """Exact, day and month transposed (03/04 vs 04/03), one part wrong (a digit), same year."""
+    return CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            _null("dob"),
+            _level("dob_l = dob_r", "exact", tf="dob"),
+            _level(
+                "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r",
+                "day and month transposed",
+            ),
+            _level(
+                "(dob_year_l = dob_year_r AND dob_month_l = dob_month_r)"
+                " OR (dob_year_l = dob_year_r AND dob_day_l = dob_day_r)"
+                " OR (dob_month_l = dob_month_r AND dob_day_l = dob_day_r)",
+                "two of day, month and year agree (a digit wrong)",
+            ),
+            _level("dob_year_l = dob_year_r", "same year only"),
+            _ELSE,
+        ],
+    )
+
+
+def gender() -> ComparisonCreator:
+    return CustomComparison(
+        output_column_name="gender",
+        comparison_levels=[_null("gender"), _level("gender_l = gender_r", "same"), _ELSE],
+    )
+
+
+def _overlap(col: str, share: float) -> str:
+    """At least ``share`` of the longer token list is shared (tokens are unique per record)."""
+    return (
+        f"len(list_intersect({col}_l, {col}_r)) >= {share} * greatest(len({col}_l), len({col}_r))"
+    )
+
+
+def address() -> ComparisonCreator:
+    """Postcode and address as one comparison, from same home down to same district.
+
+    Kept as one comparison on purpose: postcode and address agree together, so scoring them
+    separately would count one shared home twice, and a household (twins, a father and son of
+    the same name) would outscore the threshold on residence alone. People move, so
+    disagreement is only mild evidence.
+    """
+    same_street = _overlap("address_tokens", 0.6)
+    return CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            {
+                "sql_condition": "(postcode_l IS NULL OR postcode_r IS NULL)"
+                " AND (address_tokens_l IS NULL OR address_tokens_r IS NULL)",
+                "label_for_charts": "missing on either record",
+                "is_null_level": True,
+            },
+            _level(
+                f"postcode_l = postcode_r AND (house_number_l = house_number_r OR {same_street})",
+                "same address and postcode",
+                tf="postcode",
+            ),
+            _level(
+                f"house_number_l = house_number_r AND {same_street}",
+                "same address, postcode differs or missing",
+            ),
+            _level("postcode_l = postcode_r", "same postcode"),
+            _level("postcode_sector_l = postcode_sector_r", "same postcode sector"),
+            _level("postcode_outward_l = postcode_outward_r", "same outward code (district)"),
+            _ELSE,
+        ],
+    )
+
+
+def nhs_number() -> ComparisonCreator:
+    """Compared only when both numbers pass the checksum (invalid ones are nulled upstream)."""
+    return CustomComparison(
+        output_column_name="nhs_number",
+        comparison_levels=[
+            _null("nhs_number"),
+            _level("nhs_number_l = nhs_number_r", "same"),
+            _ELSE,
+        ],
+    )
+
+
+def comparisons() -> list[ComparisonCreator]:
+    return [
+        first_name(),
+        last_name(),
+        other_names(),
+        date_of_birth(),
+        gender(),
+        address(),
+        nhs_number(),
+    ]
+
+
+def prediction_blocking_rules() -> list[BlockingRuleCreator | str]:
+    """Which pairs are scored at all. Each rule is tight (small blocks); together they cover
+    the ways a person's records differ: a typo or nickname (same dob and surname sound), a
+    changed surname (same dob and postcode or first name), a wrong dob (names and postcode),
+    swapped names, and an NHS number.
+    """
+    return [
+        block_on("dob", "last_name_soundex"),
+        block_on("dob", "first_name_soundex"),
+        block_on("dob", "postcode"),
+        block_on("first_name_metaphone", "last_name_metaphone", "dob_year"),
+        block_on("first_name_soundex", "last_name_soundex", "postcode_outward"),
+        block_on("last_name", "postcode", "substr(first_name, 1, 1)"),
+        "l.first_name = r.last_name AND l.dob = r.dob",
+        "l.last_name = r.first_name AND l.dob = r.dob",
+        "l.first_name = r.last_name AND l.last_name = r.first_name",
+        block_on("nhs_number"),
+    ]
+
+
+def training_blocking_rules() -> list[BlockingRuleCreator]:
+    """EM passes: each trains every comparison not in its rule, so two passes cover them all."""
+    return [block_on("dob"), block_on("first_name", "last_name")]
+
+
+def deterministic_rules() -> list[BlockingRuleCreator | str]:
+    """Near-certain matches, used only to estimate how common matches are (the prior)."""
+    return [block_on("first_name", "last_name", "dob"), block_on("nhs_number")]
+
+
+def settings(*, retain_intermediate: bool = False) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=retain_intermediate,
+        additional_columns_to_retain=["source"],
+    )

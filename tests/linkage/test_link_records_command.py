@@ -1,0 +1,56 @@
+"""``familycontext link-records``: a file in, record_id,person_id out, clear errors, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.linkage.messy import pairwise_scores, population
+
+
+def test_links_a_file_and_writes_record_id_and_person_id(tmp_path: Path) -> None:
+    records, truth = population(120, seed=3)
+    src = tmp_path / "in.csv"
+    records.to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    call_command("link_records", str(src), "--out", str(out), stdout=open(tmp_path / "log", "w"))
+    written = pd.read_csv(out, dtype=str)
+    assert list(written.columns) == [
+        "record_id",
+        "person_id",
+    ]  # record ids are unique across this file
+    assert len(written) == len(records) and written["person_id"].str.match(r"^P\d{9}$").all()
+    clusters = records[["source", "record_id"]].merge(written, on="record_id")
+    clusters["unique_id"] = clusters["source"] + ":" + clusters["record_id"]
+    assert (
+        pairwise_scores(clusters.rename(columns={"person_id": "cluster_id"}), truth)["precision"]
+        >= 0.99
+    )
+
+
+def test_source_column_is_written_when_record_ids_repeat_across_sources(tmp_path: Path) -> None:
+    records, _truth = population(60, seed=5)
+    records["record_id"] = records.groupby("source").cumcount().astype(str)
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    records.to_csv(src, index=False)
+    call_command("link_records", str(src), "--out", str(out), stdout=open(tmp_path / "log", "w"))
+    assert list(pd.read_csv(out, nrows=0).columns) == ["source", "record_id", "person_id"]
+
+
+def test_bad_date_is_reported_with_file_row_and_column(tmp_path: Path) -> None:
+    records, _truth = population(10, seed=5)
+    records.loc[2, "date_of_birth"] = "31/12/2001"
+    src = tmp_path / "in.csv"
+    records.to_csv(src, index=False)
+    with pytest.raises(CommandError, match=r"in\.csv, row 4, column date_of_birth"):
+        call_command("link_records", str(src), "--out", str(tmp_path / "out.csv"))
+
+
+def test_missing_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no such file"):
+        call_command(
+            "link_records", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "out.csv")
+        )
