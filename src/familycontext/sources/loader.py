@@ -20,7 +20,8 @@ from django.utils import timezone
 from familycontext.config import Configuration
 from familycontext.config import current as current_configuration
 from familycontext.sources.errors import BundleError
-from familycontext.sources.manifest import Manifest, read_manifest
+from familycontext.sources.manifest import Manifest
+from familycontext.sources.mapping import Part, discover_parts
 from familycontext.sources.models import (
     AscInvolvement,
     CmsRelationship,
@@ -36,10 +37,9 @@ from familycontext.sources.models import (
     SourceRecord,
 )
 from familycontext.sources.quality import quality_report
-from familycontext.sources.reader import bundle_hash, read_rows
 from familycontext.sources.rows import CheckedRow, check_row
-from familycontext.sources.services import IDENTITY_COLUMNS, FileSpec, files_for
-from familycontext.sources.snapshots import publish
+from familycontext.sources.services import IDENTITY_COLUMNS
+from familycontext.sources.snapshots import discard_rows, publish
 
 ROW_MODEL = {
     ("cms", "relationships"): CmsRelationship,
@@ -59,62 +59,83 @@ Progress = Callable[[str, int], None]
 
 
 @dataclass
+class Rejected:
+    """A row that failed validation, with what the file said and the file's own column names."""
+
+    file: str
+    row: CheckedRow
+    original: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column, column)
+
+
+@dataclass
 class ParsedBundle:
-    """A bundle read and validated in memory, not yet written."""
+    """A bundle (or one service's part of it) read and validated in memory, not yet written."""
 
     manifest: Manifest
     files: list[str]
     content_hash: str
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     rows: dict[tuple[str, str], list[CheckedRow]] = field(default_factory=dict)
-    rejected: list[tuple[str, CheckedRow, dict[str, str]]] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
     warnings: list[tuple[str, CheckedRow]] = field(default_factory=list)
     rows_read: int = 0
+    mapping: str = ""
+    notes: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    detected: dict[str, str] = field(default_factory=dict)
 
     @property
     def rejected_share(self) -> float:
         return len(self.rejected) / self.rows_read if self.rows_read else 0.0
 
 
-def _find_file(bundle: Path, spec: FileSpec) -> Path | None:
-    for candidate in (f"{spec.name}.csv", f"{spec.name}.CSV"):
-        if (bundle / candidate).is_file():
-            return bundle / candidate
-    return None
+def find_parts(bundle: Path, *, mapping: str | None = None) -> list[Part]:
+    """The services a bundle folder holds (one, unless a mapping splits a combined extract)."""
+    return discover_parts(Path(bundle), mapping=mapping)
 
 
-def parse_bundle(bundle: Path, *, today: date | None = None, progress: Progress | None = None) -> ParsedBundle:
+def _choose(bundle: Path, parts: list[Part], service: str | None) -> Part:
+    if service is not None:
+        for part in parts:
+            if part.service == service:
+                return part
+        raise BundleError(f"{bundle}: holds no {service} extract (it holds {', '.join(p.service for p in parts)})")
+    if len(parts) > 1:
+        raise BundleError(f"{bundle}: holds {len(parts)} services ({', '.join(p.service for p in parts)}); "
+                          "load it with 'familycontext load', which loads each, or name one service")
+    return parts[0]
+
+
+def parse_bundle(bundle: Path, *, today: date | None = None, progress: Progress | None = None,
+                 mapping: str | None = None, service: str | None = None) -> ParsedBundle:
     """Read and validate every row of a bundle. Raises BundleError when the bundle is unusable."""
-    today = today or timezone.localdate()
-    if not bundle.is_dir():
-        raise BundleError(f"{bundle}: not a folder (a bundle is a folder with manifest.toml and CSV files)")
-    manifest = read_manifest(bundle)
-    specs = files_for(manifest.service)
-    found: dict[FileSpec, Path] = {}
-    for spec in specs:
-        path = _find_file(bundle, spec)
-        if path is None and spec.must_be_present:
-            raise BundleError(f"{bundle}: required file {spec.name}.csv is missing for service '{manifest.service}'")
-        if path is not None:
-            found[spec] = path
-    parsed = ParsedBundle(manifest, [p.name for p in found.values()], bundle_hash(bundle, [p.name for p in found.values()]))
+    bundle = Path(bundle)
+    return parse_part(_choose(bundle, find_parts(bundle, mapping=mapping), service), today=today, progress=progress)
 
-    # Person-bearing files first, so the others can check their record_ids.
-    for spec in sorted(found, key=lambda s: not s.person_bearing):
-        path = found[spec]
+
+def parse_part(part: Part, *, today: date | None = None, progress: Progress | None = None) -> ParsedBundle:
+    """Validate one service's rows; person-bearing files first, so the others can check their record_ids."""
+    today = today or timezone.localdate()
+    parsed = ParsedBundle(part.manifest, part.file_names, part.content_hash, mapping=part.mapping)
+    for spec in sorted(part.files, key=lambda s: (not s.person_bearing, s.name)):
         key = (spec.service, spec.name)
-        first_seen: dict[str, int] = {}
+        first_seen: dict[str, tuple[str, int]] = {}
         kept: list[CheckedRow] = []
-        for number, raw in read_rows(path, spec):
+        for source_row in part.files[spec]():
             parsed.rows_read += 1
             if progress and parsed.rows_read % 10_000 == 0:
                 progress("read", parsed.rows_read)
-            row = check_row(spec, number, raw, today)
+            row = check_row(spec, source_row.number, source_row.values, today)
+            row.problems[:0] = source_row.problems
             rid = row.values.get("record_id", "")
-            if "__extra__" in raw:
-                row.problems.append(("", "the row has more values than the header has columns"))
             if row.ok and spec.person_bearing and key in ONE_ROW_PER_PERSON and rid in first_seen:
-                row.problems.append(("record_id", f"record_id {rid!r} already appears at row {first_seen[rid]}"))
+                file, number = first_seen[rid]
+                at = f"row {number}" if file == source_row.file else f"{file} row {number}"
+                row.problems.append(("record_id", f"record_id {rid!r} already appears at {at}"))
             if row.ok and not spec.person_bearing:
                 if rid not in parsed.records:
                     row.problems.append(("record_id", f"no person with record_id {rid!r} in this bundle"))
@@ -123,16 +144,19 @@ def parse_bundle(bundle: Path, *, today: date | None = None, progress: Progress 
                         ("related_record_id", f"no person with record_id {row.values['related_record_id']!r} in people.csv")
                     )
             if not row.ok:
-                parsed.rejected.append((path.name, row, raw))
+                parsed.rejected.append(Rejected(source_row.file, row, source_row.original, source_row.columns))
                 continue
             if row.warnings:
-                parsed.warnings.append((path.name, row))
+                parsed.warnings.append((source_row.file, row))
             if spec.person_bearing:
-                first_seen.setdefault(rid, number)
+                first_seen.setdefault(rid, (source_row.file, source_row.number))
                 if rid not in parsed.records:
                     parsed.records[rid] = {k: row.values[k] for k in IDENTITY_FIELDS if k in row.values}
             kept.append(row)
         parsed.rows[key] = kept
+    parsed.notes = list(part.notes)
+    parsed.skipped = dict(part.skipped)
+    parsed.detected = dict(part.detected)
     return parsed
 
 
@@ -141,13 +165,13 @@ def _quarantine(load: Load, parsed: ParsedBundle) -> None:
         [
             QuarantinedRow(
                 load=load,
-                file=name,
-                row_number=row.row_number,
-                field=row.problems[0][0],
-                reason="; ".join(f"{c}: {r}" if c else r for c, r in row.problems),
-                raw={k: v[:1000] for k, v in raw.items() if not k.startswith("__")},
+                file=item.file[:200],
+                row_number=item.row.row_number,
+                field=item.label(item.row.problems[0][0])[:100],
+                reason="; ".join(f"{item.label(c)}: {r}" if c else r for c, r in item.row.problems),
+                raw={k[:200]: v[:1000] for k, v in list(item.original.items())[:200]},
             )
-            for name, row, raw in parsed.rejected
+            for item in parsed.rejected
         ],
         batch_size=BATCH,
     )
@@ -201,57 +225,116 @@ def load_bundle(
     config: Configuration | None = None,
     loaded_by: str = "",
     progress: Progress | None = None,
+    mapping: str | None = None,
+    service: str | None = None,
 ) -> Load:
-    """Load one bundle and return its Load record (whose outcome says what happened)."""
-    config = config or current_configuration()
-    load = Load.objects.create(bundle=str(bundle), loaded_by=loaded_by)
+    """Load one bundle and return its Load record (whose outcome says what happened).
+
+    A folder that holds several services (through a mapping) needs ``service``; ``load_bundles``
+    loads them all.
+    """
     try:
-        parsed = parse_bundle(Path(bundle), today=today, progress=progress)
+        part = _choose(Path(bundle), find_parts(Path(bundle), mapping=mapping), service)
+    except BundleError as exc:
+        return _refused(bundle, loaded_by, exc)
+    return load_part(bundle, part, today=today, config=config, loaded_by=loaded_by, progress=progress)
+
+
+def load_bundles(
+    bundle: Path,
+    *,
+    today: date | None = None,
+    config: Configuration | None = None,
+    loaded_by: str = "",
+    progress: Progress | None = None,
+    mapping: str | None = None,
+) -> list[Load]:
+    """Load every service a bundle folder holds: one Load each, or one refused Load if the folder is unusable."""
+    try:
+        parts = find_parts(Path(bundle), mapping=mapping)
+    except BundleError as exc:
+        return [_refused(bundle, loaded_by, exc)]
+    return [load_part(bundle, part, today=today, config=config, loaded_by=loaded_by, progress=progress) for part in parts]
+
+
+def _refused(bundle: Path, loaded_by: str, exc: BundleError) -> Load:
+    load = Load.objects.create(bundle=str(bundle)[:500], loaded_by=loaded_by)
+    return _finish(load, Load.Outcome.REFUSED, str(exc))
+
+
+def load_part(
+    bundle: Path,
+    part: Part,
+    *,
+    today: date | None = None,
+    config: Configuration | None = None,
+    loaded_by: str = "",
+    progress: Progress | None = None,
+) -> Load:
+    """Validate and load one service's part of a bundle; refused, held or unchanged loads never touch the live snapshot."""
+    config = config or current_configuration()
+    today = today or timezone.localdate()
+    label = f"{bundle} ({part.service})" if part.mapping else str(bundle)
+    load = Load.objects.create(bundle=label[:500], loaded_by=loaded_by)
+    try:
+        parsed = parse_part(part, today=today, progress=progress)
     except BundleError as exc:
         return _finish(load, Load.Outcome.REFUSED, str(exc))
     m = parsed.manifest
     source, _ = Source.objects.get_or_create(key=m.source_key, defaults={"service": m.service, "name": m.source_name})
     if source.service != m.service:
-        return _finish(load, Load.Outcome.REFUSED, f"{bundle}/manifest.toml: source '{m.source_key}' is a {source.service} source, not {m.service}")
-    if source.name != m.source_name:
-        source.name = m.source_name
-        source.save(update_fields=["name"])
+        return _finish(load, Load.Outcome.REFUSED, f"{label}: source '{m.source_key}' is a {source.service} source, not {m.service}")
     load.source = source
     load.rows_read = parsed.rows_read
     load.rows_rejected = len(parsed.rejected)
     live = source.live_snapshot
-    load.quality_report = quality_report(parsed, today=today or timezone.localdate(), previous=live)
+    load.quality_report = quality_report(parsed, today=today, previous=live, config=config)
 
     if live is not None and live.content_hash == parsed.content_hash:
         load.snapshot = live
-        return _finish(load, Load.Outcome.UNCHANGED, f"{bundle}: identical to the live snapshot; nothing changed")
+        return _finish(load, Load.Outcome.UNCHANGED, f"{label}: identical to the live snapshot; nothing changed")
     if parsed.rows_read == 0 or not parsed.records:
-        return _finish(load, Load.Outcome.REFUSED, f"{bundle}: no valid person records; the live snapshot is unchanged", parsed)
+        return _finish(load, Load.Outcome.REFUSED,
+                       f"{label}: no valid person records{_first_problem(parsed)}; the live snapshot is unchanged", parsed)
     if parsed.rejected_share > config.loading.max_rejected_share:
+        example = _first_problem(parsed)
         return _finish(
             load,
             Load.Outcome.REFUSED,
-            f"{bundle}: {len(parsed.rejected)} of {parsed.rows_read} rows ({parsed.rejected_share:.1%}) failed validation, "
-            f"more than the {config.loading.max_rejected_share:.0%} allowed (loading.max_rejected_share); "
+            f"{label}: {len(parsed.rejected)} of {parsed.rows_read} rows ({parsed.rejected_share:.1%}) failed validation, "
+            f"more than the {config.loading.max_rejected_share:.0%} allowed (loading.max_rejected_share){example}; "
             "the live snapshot is unchanged",
             parsed,
         )
     drop = 1 - len(parsed.records) / live.record_count if live and live.record_count else 0.0
     with transaction.atomic():
+        if source.name != m.source_name:
+            source.name = m.source_name
+            source.save(update_fields=["name"])
         snapshot = _write_snapshot(source, parsed, progress)
         load.snapshot = snapshot
         if drop > config.loading.max_record_drop_share:
             return _finish(
                 load,
                 Load.Outcome.HELD,
-                f"{bundle}: {len(parsed.records)} people against {live.record_count} in the live snapshot "
+                f"{label}: {len(parsed.records)} people against {live.record_count} in the live snapshot "
                 f"(a drop of {drop:.0%}, more than loading.max_record_drop_share); held for a data manager: "
-                f"'familycontext accept-load {load.pk}' publishes it",
+                f"'familycontext accept-load {load.pk}' publishes it, 'familycontext reject-load {load.pk}' discards it",
                 parsed,
             )
         publish(snapshot)
-        message = f"{bundle}: {m.source_name} loaded, {len(parsed.records)} people, {load.rows_rejected} rows quarantined"
+        message = f"{label}: {m.source_name} loaded, {len(parsed.records)} people, {load.rows_rejected} rows quarantined"
         return _finish(load, Load.Outcome.LOADED, message, parsed)
+
+
+def _first_problem(parsed: ParsedBundle) -> str:
+    """The first quarantined row, so a refusal message names a file, row and column to start from."""
+    if not parsed.rejected:
+        return ""
+    first = parsed.rejected[0]
+    column = first.label(first.row.problems[0][0])
+    return (f" ({len(parsed.rejected)} rows quarantined; first: {first.file}, row {first.row.row_number}"
+            f"{', column ' + column if column else ''}: {first.row.problems[0][1]})")[:600]
 
 
 def _finish(load: Load, outcome: str, message: str, parsed: ParsedBundle | None = None) -> Load:
@@ -265,11 +348,37 @@ def _finish(load: Load, outcome: str, message: str, parsed: ParsedBundle | None 
 
 
 def accept_held_load(load: Load) -> Load:
-    """A data manager accepts a held load: its snapshot goes live."""
+    """A data manager accepts a held load: its snapshot goes live.
+
+    Refused when a newer snapshot of the same source went live meanwhile: accepting would put
+    older data in front of users.
+    """
     if load.outcome != Load.Outcome.HELD or load.snapshot is None:
         raise BundleError(f"load {load.pk} is not held (it is {load.get_outcome_display().lower()})")
-    publish(load.snapshot)
-    load.outcome = Load.Outcome.LOADED
-    load.message += " — accepted by a data manager"
-    load.save(update_fields=["outcome", "message"])
+    with transaction.atomic():
+        live = load.snapshot.source.live_snapshot
+        if live is not None and live.pk > load.snapshot.pk:
+            raise BundleError(f"load {load.pk} is older than the live snapshot of {load.snapshot.source.key} "
+                              f"(loaded after it); reject it instead")
+        publish(load.snapshot)
+        load.outcome = Load.Outcome.LOADED
+        load.message += " — accepted by a data manager"
+        load.save(update_fields=["outcome", "message"])
+    return load
+
+
+def reject_held_load(load: Load, *, by: str = "") -> Load:
+    """A data manager rejects a held load: its snapshot and rows are deleted; the live one is untouched."""
+    if load.outcome != Load.Outcome.HELD or load.snapshot is None:
+        raise BundleError(f"load {load.pk} is not held (it is {load.get_outcome_display().lower()})")
+    with transaction.atomic():
+        snapshot = load.snapshot
+        if snapshot.live:  # cannot happen through the product; refuse rather than delete live data
+            raise BundleError(f"load {load.pk}'s snapshot is live; it cannot be rejected")
+        discard_rows(snapshot)
+        load.snapshot = None
+        load.outcome = Load.Outcome.REJECTED
+        load.message += " — rejected by a data manager" + (f" ({by})" if by else "")
+        load.save(update_fields=["snapshot", "outcome", "message"])
+        Snapshot.objects.filter(pk=snapshot.pk, live=False).delete()
     return load

@@ -58,18 +58,31 @@ def _as_date(value: object, key: str, where: str) -> date | None:
     raise BundleError(f"{where}: '{key}' must be a date like 2026-11-20, not {value!r}")
 
 
-def read_manifest(bundle: Path) -> Manifest:
-    """Read and check a bundle's manifest; any problem is a BundleError naming the key."""
+def read_manifest_data(bundle: Path) -> dict | None:
+    """The manifest's keys as written, or None when the folder has no manifest.toml."""
     where = str(bundle / "manifest.toml")
     try:
-        data = tomllib.loads((bundle / "manifest.toml").read_text(encoding="utf-8-sig"))
+        return tomllib.loads((bundle / "manifest.toml").read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise BundleError(f"{bundle}: no manifest.toml in this folder") from None
+        return None
     except UnicodeDecodeError:
         raise BundleError(f"{where}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise BundleError(f"{where}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise BundleError(f"{where}: cannot be read ({exc.strerror})") from None
 
+
+def read_manifest(bundle: Path) -> Manifest:
+    """Read and check a bundle's manifest; any problem is a BundleError naming the key."""
+    data = read_manifest_data(bundle)
+    if data is None:
+        raise BundleError(f"{bundle}: no manifest.toml in this folder")
+    return build_manifest(data, str(bundle / "manifest.toml"))
+
+
+def build_manifest(data: dict, where: str) -> Manifest:
+    """Check manifest values, whether written in manifest.toml or assembled by a column mapping."""
     for key in ("service", "source_name", "date_current_as_of"):
         if key not in data or data[key] in ("", None):
             raise BundleError(f"{where}: required key '{key}' is missing")
@@ -86,10 +99,10 @@ def read_manifest(bundle: Path) -> Manifest:
     return Manifest(
         service=service,
         source_key=source_key,
-        source_name=str(data["source_name"]).strip(),
+        source_name=str(data["source_name"]).strip()[:200],
         date_current_as_of=_as_datetime(data["date_current_as_of"], "date_current_as_of", where),
         coverage_start=start,
         coverage_end=end,
-        coverage_area=str(data.get("coverage_area", "")).strip(),
+        coverage_area=str(data.get("coverage_area", "")).strip()[:200],
         coverage_explanation=str(data.get("coverage_explanation", "")).strip(),
     )

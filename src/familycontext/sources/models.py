@@ -61,6 +61,7 @@ class Load(models.Model):
         UNCHANGED = "unchanged", "Same as the live snapshot; nothing changed"
         REFUSED = "refused", "Refused"
         HELD = "held", "Held for a data manager"
+        REJECTED = "rejected", "Held, then rejected by a data manager"
         FAILED = "failed", "Failed"
 
     bundle = models.CharField(max_length=500)

@@ -7,6 +7,7 @@ so a person is not lost over a secondary field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +31,16 @@ PLAN_STATUSES = {"active": "active", "ended": "ended", "planned": "planned", "ca
 INVOLVEMENT = {"convicted": "Convicted", "offender": "Convicted", "suspect": "Suspect"}
 
 
+# A value a spreadsheet would run as a formula when a data manager opens an export (CSV injection):
+# anything starting "=" or "@", or "+"/"-" unless the rest is a plain number or phone number (+44 ...).
+_FORMULA_START = re.compile(r"^[\s\x00]*[=@+-]")
+_PLAIN_NUMBER = re.compile(r"^\s*[+-][\d\s().-]*$")
+
+
+def looks_like_formula(value: str) -> bool:
+    return bool(_FORMULA_START.match(value)) and not _PLAIN_NUMBER.match(value)
+
+
 @dataclass
 class CheckedRow:
     row_number: int
@@ -44,12 +55,12 @@ class CheckedRow:
 
 def _identity(raw: dict[str, str], row: CheckedRow, today: date) -> None:
     v = row.values
-    v["first_name"] = f.text(raw.get("first_name", ""))
-    v["last_name"] = f.text(raw.get("last_name", ""))
-    if not v["first_name"] and not v["last_name"]:
+    _try(row, "first_name", f.text, raw)
+    _try(row, "last_name", f.text, raw)
+    _try(row, "other_names", lambda s: f.text(s, 500), raw)
+    _try(row, "address", lambda s: f.text(s, 500), raw)
+    if not v.get("first_name") and not v.get("last_name") and not row.problems:
         row.problems.append(("first_name", "the person has neither a first name nor a family name"))
-    v["other_names"] = f.text(raw.get("other_names", ""), 500)
-    v["address"] = f.text(raw.get("address", ""), 500)
     _try(row, "date_of_birth", lambda s: f.date_of_birth(s, today), raw)
     _try(row, "gender", f.gender, raw)
     try:
@@ -126,6 +137,12 @@ def _service_values(spec: FileSpec, raw: dict[str, str], row: CheckedRow) -> Non
 def check_row(spec: FileSpec, row_number: int, raw: dict[str, str], today: date) -> CheckedRow:
     """Validate one row; never raises for bad data (problems are collected on the result)."""
     row = CheckedRow(row_number)
+    for column, value in raw.items():
+        if value and looks_like_formula(value):
+            row.problems.append((column, f"starts like a spreadsheet formula ({value.strip()[:20]!r}...); "
+                                         "not accepted, so it cannot run when someone opens an export"))
+    if row.problems:
+        return row
     record_id = raw.get("record_id", "").strip()
     row.values["record_id"] = record_id
     if not record_id:
