@@ -7,8 +7,9 @@ What each status counts (windows from ``config.housing``):
   were open at any time in the coverage period;
 - rent arrears: "Case open" = an open case with more than ``rent_arrears_min_weeks`` weeks'
   arrears. "Case closed" = no such open case, but a rent arrears case closed within the
-  coverage period. An open case at or below the threshold (or with no arrears figure) is
-  below the council's reporting line and does not count;
+  coverage period. An open case at or below the threshold is below the council's reporting
+  line and does not count. An open case with no arrears figure counts as open: sources that
+  send no figure (the Common Data Model's "Case open" flag) have applied the rule themselves;
 - notice seeking possession, eviction: cases open at any time in the last N months, i.e.
   still open, or closed on or after the window's first day.
 
@@ -108,7 +109,7 @@ def rent_arrears_status(
     arrears = _of_type(cases, RENT_ARREARS)
     open_cases = [
         c for c in arrears
-        if _closed(c) is None and (w := _weeks(getattr(c, "arrears_weeks", None))) is not None and w > threshold
+        if _closed(c) is None and ((w := _weeks(getattr(c, "arrears_weeks", None))) is None or w > threshold)
     ]
     closed_cases = [
         c for c in arrears
