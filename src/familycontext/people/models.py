@@ -35,3 +35,49 @@ class Person(models.Model):
     @property
     def address_first_line(self) -> str:
         return self.address.split(",")[0].strip()
+
+
+class NameKey(models.Model):
+    """One way of finding a person: a blocking key from the names, a date of birth or an identifier.
+
+    Derived from the live source records by ``people.index``; rebuilt whole with the people.
+    ``person_id`` is a plain column, not a foreign key, so the rebuild is a fast bulk insert
+    and the table works the same on SQLite and PostgreSQL without extensions. The index on
+    (kind, key, person_id) covers every lookup search makes.
+    """
+
+    class Kind(models.TextChoices):
+        EXACT_PAIR = "e", "Two name words, exact"
+        PHONETIC_PAIR = "p", "Two name words, both by sound"
+        NICKNAME_PAIR = "k", "A formal name or nickname form, and a name by sound"
+        INITIAL_PAIR = "i", "A name word exact, and another word's first letter"
+        DATE_OF_BIRTH = "d", "A date of birth some record holds"
+        NHS_NUMBER = "n", "A valid NHS number some record holds"
+        CMS_ID = "c", "A case management system record id"
+
+    person_id = models.CharField(max_length=20)
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "person_id"], name="people_namekey_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} -> {self.person_id}"
+
+
+class SearchEntry(models.Model):
+    """What ranking needs about one person, in one row: every name it is known by, every date of birth.
+
+    ``names`` holds one known name per ";"-separated item as "given words/family words", already
+    normalised and with hyphenated words present joined and split; ``dates_of_birth`` is a
+    comma-separated list of ISO dates. ``date_of_birth`` is the displayed one (ties: youngest first).
+    """
+
+    person_id = models.CharField(primary_key=True, max_length=20)
+    names = models.TextField()
+    dates_of_birth = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.names}"

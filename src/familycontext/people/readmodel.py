@@ -69,4 +69,9 @@ def rebuild_people(batch: int = 5000) -> int:
                 pending = []
         Person.objects.bulk_create(pending)
         count += len(pending)
+        from familycontext.people.index import (
+            rebuild_search_index,  # late: index imports this module
+        )
+
+        rebuild_search_index(batch)
     return count
