@@ -105,7 +105,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # filled by `familycontext collectstatic` in production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files under runserver and gunicorn alike; finders avoid a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 

@@ -15,6 +15,11 @@ from familycontext.sources.models import CmsRelationship, SourceRecord
 from familycontext.sources.services import CMS
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
+_ABBREVIATIONS = {
+    "st": "street", "rd": "road", "ave": "avenue", "av": "avenue", "ln": "lane", "dr": "drive",
+    "cl": "close", "ct": "court", "cres": "crescent", "gdns": "gardens", "pl": "place",
+    "sq": "square", "ter": "terrace", "terr": "terrace", "gr": "grove", "pk": "park",
+}
 
 
 def normalise_postcode(postcode: str) -> str:
@@ -22,8 +27,19 @@ def normalise_postcode(postcode: str) -> str:
 
 
 def normalise_address(address: str) -> str:
-    """Lower case, punctuation dropped, spaces squeezed: '12, High St.' == '12 high st'."""
-    return " ".join(_PUNCTUATION.sub(" ", (address or "").casefold()).split())
+    """Lower case, punctuation dropped, common abbreviations spelt out, spaces squeezed:
+    '12, High St.' -> '12 high street'."""
+    words = _PUNCTUATION.sub(" ", (address or "").casefold()).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+def same_place(a: str, b: str) -> bool:
+    """Two normalised addresses (already known to share a postcode) name the same home when one
+    is the start of the other: '12 high street' and '12 high street exampleton'. 'flat 2 12 high
+    street' is not '12 high street': a different household."""
+    x, y = a.split(), b.split()
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    return len(short) >= 2 and long[: len(short)] == short
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,11 @@ def same_address(person: Person, exclude: set[str] | None = None) -> list[Person
     }
     if not keys:
         return []
+
+    def at_one_of_ours(record: SourceRecord) -> bool:
+        address, postcode = normalise_address(record.address), normalise_postcode(record.postcode)
+        return any(postcode == pc and same_place(address, a) for a, pc in keys)
+
     candidates = (
         SourceRecord.objects.filter(snapshot__live=True, restricted=False)
         .exclude(person_id="")
@@ -99,10 +120,7 @@ def same_address(person: Person, exclude: set[str] | None = None) -> list[Person
         .annotate(pc=Replace(Upper("postcode"), Value(" "), Value("")))
         .filter(pc__in={k[1] for k in keys})
     )
-    ids = {
-        r.person_id for r in candidates
-        if (normalise_address(r.address), normalise_postcode(r.postcode)) in keys
-    } - (exclude or set())
+    ids = {r.person_id for r in candidates if at_one_of_ours(r)} - (exclude or set())
     people = Person.objects.filter(id__in=ids, restricted=False)
     return sorted(people, key=lambda p: (p.date_of_birth is None,
                                          p.date_of_birth.toordinal() if p.date_of_birth else 0, p.id))

@@ -10,6 +10,8 @@ from familycontext.sources.models import SourceRecord
 
 @dataclass(frozen=True)
 class SourcedAddress:
+    """An address as one record writes it, and every source that holds it."""
+
     address: str
     postcode: str
     sources: tuple[str, ...]
@@ -44,18 +46,30 @@ def other_names(person: Person, records=None) -> list[str]:
 
 
 def addresses(person: Person, records=None) -> list[SourcedAddress]:
-    """Distinct addresses (after normalising), each with the names of the sources that hold it."""
-    from familycontext.people.family import normalise_address, normalise_postcode
+    """Distinct addresses, each with the names of the sources that hold it. Records that write
+    one address differently ('12, High St.' and '12 High Street, Exampleton', same postcode) are
+    one address, shown in its longest form."""
+    from familycontext.people.family import normalise_address, normalise_postcode, same_place
 
     records = live_records(person.id) if records is None else records
-    grouped: dict[tuple[str, str], tuple[SourceRecord, list[str]]] = {}
+    groups: list[dict] = []  # {"postcode", "normalised", "record", "sources"}
     for record in records:
         if not record.address and not record.postcode:
             continue
-        key = (normalise_address(record.address), normalise_postcode(record.postcode))
-        first, names = grouped.setdefault(key, (record, []))
-        if record.snapshot.source.name not in names:
-            names.append(record.snapshot.source.name)
+        postcode, normalised = normalise_postcode(record.postcode), normalise_address(record.address)
+        source = record.snapshot.source.name
+        for group in groups:
+            if group["postcode"] == postcode and (
+                group["normalised"] == normalised or same_place(group["normalised"], normalised)
+            ):
+                if len(normalised) > len(group["normalised"]):
+                    group.update(normalised=normalised, record=record)
+                if source not in group["sources"]:
+                    group["sources"].append(source)
+                break
+        else:
+            groups.append({"postcode": postcode, "normalised": normalised, "record": record,
+                           "sources": [source]})
     return [
-        SourcedAddress(r.address, r.postcode, tuple(names)) for r, names in grouped.values()
+        SourcedAddress(g["record"].address, g["record"].postcode, tuple(g["sources"])) for g in groups
     ]

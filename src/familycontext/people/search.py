@@ -1,7 +1,8 @@
-"""Finding people (SPEC 7). A deliberately simple first version, kept behind one function so a
-better matcher (typos, nicknames, phonetics, day/month swaps) can replace it without touching
-the pages: exact names, case-insensitive, in either order, across every name any live source
-record holds for the person, optionally filtered by date of birth.
+"""Finding people for the pages (SPEC 5.2, 7): a thin layer over ``people.matching``.
+
+The pages ask for Person rows in match order; the matcher works on the search index and
+returns ids with a score and a strength in words. This module joins the two, so the pages
+never know how matching works.
 """
 
 from __future__ import annotations
@@ -9,17 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.db.models import Q
-
+from familycontext.people.matching import find_people, resolve_identifier
 from familycontext.people.models import Person
-from familycontext.sources.models import SourceRecord
 
 _WILDCARDS = re.compile(r"[*%?_]")
-
-# Match strengths: higher is a better match.
-SAME_ORDER = 3
-SWAPPED = 2
-OTHER_RECORD = 1
+RESULT_LIMIT = 200
 
 
 def clean_name(value: str) -> str:
@@ -28,54 +23,24 @@ def clean_name(value: str) -> str:
 
 
 def search_people(first_name: str, last_name: str, date_of_birth: date | None = None) -> list[Person]:
-    """People whose names match, best first, ties youngest first.
+    """People matching the names (and date of birth), best match first, ties youngest first.
 
-    Each Person returned carries ``match_strength`` (an int, higher is better).
+    Each Person returned carries ``match_strength`` (words, e.g. "Strong match") and ``match_score`` (0–1).
     """
-    first, last = clean_name(first_name), clean_name(last_name)
-    if not first or not last:
-        return []
-    people = Person.objects.filter(
-        Q(first_name__iexact=first, last_name__iexact=last)
-        | Q(first_name__iexact=last, last_name__iexact=first)
-    )
-    record_ids = (
-        SourceRecord.objects.filter(snapshot__live=True)
-        .exclude(person_id="")
-        .filter(
-            Q(first_name__iexact=first, last_name__iexact=last)
-            | Q(first_name__iexact=last, last_name__iexact=first)
-        )
-        .values_list("person_id", flat=True)
-    )
-    candidates = {p.id: p for p in people}
-    for p in Person.objects.filter(id__in=set(record_ids)).exclude(id__in=list(candidates)):
-        candidates[p.id] = p
+    matches = find_people(clean_name(first_name), clean_name(last_name), date_of_birth, limit=RESULT_LIMIT)
+    people = Person.objects.in_bulk([m.person_id for m in matches])
     found = []
-    for person in candidates.values():
-        if date_of_birth is not None and person.date_of_birth != date_of_birth:
+    for match in matches:
+        person = people.get(match.person_id)
+        if person is None:  # the index and the read model are rebuilt together; be safe anyway
             continue
-        if person.first_name.lower() == first.lower() and person.last_name.lower() == last.lower():
-            person.match_strength = SAME_ORDER
-        elif person.first_name.lower() == last.lower() and person.last_name.lower() == first.lower():
-            person.match_strength = SWAPPED
-        else:
-            person.match_strength = OTHER_RECORD
+        person.match_strength = match.strength
+        person.match_score = match.score
         found.append(person)
-    found.sort(key=_rank)
     return found
 
 
-def _rank(person: Person) -> tuple:
-    # Best match first; then youngest first (latest date of birth); unknown dates of birth last.
-    dob = person.date_of_birth
-    return (-person.match_strength, dob is None, -(dob.toordinal() if dob else 0),
-            person.last_name.lower(), person.first_name.lower(), person.id)
-
-
-def find_by_cms_id(cms_id: str) -> Person | None:
-    """The person whose case management system id this is (exact, ignoring surrounding spaces)."""
-    cms_id = (cms_id or "").strip()
-    if not cms_id:
-        return None
-    return Person.objects.filter(cms_id__iexact=cms_id).order_by("id").first()
+def find_by_identifier(text: str) -> Person | None:
+    """The person with this case management system id or NHS number (spaces allowed), if exactly one."""
+    person_id = resolve_identifier(text or "")
+    return Person.objects.filter(pk=person_id).first() if person_id else None

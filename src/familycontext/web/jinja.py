@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import ChoiceLoader, Environment, PackageLoader
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+
+def govuk_date(value: date | datetime | str | None, missing: str = "Not known") -> str:
+    """GOV.UK style: '5 January 2010' (also from an ISO date string)."""
+    if value is None or value == "":
+        return missing
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: datetime | None, missing: str = "Not known") -> str:
+    """'5 January 2010 at 2:05pm' in the council's time zone."""
+    if value is None:
+        return missing
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    hour = local.hour % 12 or 12
+    return f"{govuk_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     loaders = [loader] if loader else []
-    loaders.append(PackageLoader("govuk_frontend_jinja"))
+    # The macros import each other as "govuk_frontend_jinja/components/...".
+    loaders.append(PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}))
     options.setdefault("autoescape", True)
     env = Environment(loader=ChoiceLoader(loaders), **options)
     env.globals.update({"static": static, "url": reverse, "config": settings.CONFIG})
+    env.filters.update({"govuk_date": govuk_date, "govuk_datetime": govuk_datetime})
     return env

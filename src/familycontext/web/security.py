@@ -1,0 +1,60 @@
+"""Per-page security: sign-in required by default, and headers every page carries.
+
+Applied to each URL in ``web/urls.py`` (via ``page``), so a new page cannot forget them:
+a URL is public only when it says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+def add_security_headers(response: HttpResponse, *, private: bool) -> HttpResponse:
+    response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.setdefault("X-Frame-Options", "DENY")
+    response.setdefault("X-Content-Type-Options", "nosniff")
+    response.setdefault("Referrer-Policy", "same-origin")
+    if private:
+        # Pages about people must not be kept by the browser or any cache on the way.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def page(view: Callable, *, public: bool = False) -> Callable:
+    """Wrap a view: redirect to sign-in unless ``public``; errors as GOV.UK pages; headers."""
+    from familycontext.web.views.common import error_page
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not public and not request.user.is_authenticated:
+            response = redirect_to_login(request.get_full_path())
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except PermissionDenied:
+                response = error_page(request, 403)
+            except Http404:
+                response = error_page(request, 404)
+        return add_security_headers(response, private=not public)
+
+    return wrapped

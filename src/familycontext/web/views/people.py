@@ -1,0 +1,117 @@
+"""The person page and service details (SPEC 5.4, 4), and the reason for access (SPEC 8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
+from familycontext.governance.audit import record
+from familycontext.governance.models import AuditAction
+from familycontext.governance.reason import REASON_TYPES, current_reason, set_reason
+from familycontext.involvement.ages import age_on
+from familycontext.people.family import linked_in_cms, same_address
+from familycontext.people.models import Person
+from familycontext.people.records import addresses, live_records, other_names
+from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
+from familycontext.web import cards as service_cards
+from familycontext.web.forms import ReasonForm
+from familycontext.web.views.auth import safe_next
+from familycontext.web.views.common import render_page
+
+DETAIL_ACTIONS = {
+    SCHOOL: AuditAction.VIEWED_SCHOOL,
+    HOUSING: AuditAction.VIEWED_HOUSING,
+    ADULT_SOCIAL_CARE: AuditAction.VIEWED_ADULT_SOCIAL_CARE,
+    POLICE: AuditAction.VIEWED_POLICE,
+}
+
+
+def age_text(date_of_birth: date | None, today: date) -> str:
+    if date_of_birth is None or date_of_birth > today:
+        return "Not known"
+    return str(age_on(date_of_birth, today))
+
+
+def reason_required(view: Callable) -> Callable:
+    """Send the user to state a reason for access before any person view in this session."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if current_reason(request) is None:
+            return redirect(f"{reverse('web:reason')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*CAN_VIEW_PEOPLE)
+def reason(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ReasonForm.from_post(request.POST)
+        if not form.errors:
+            set_reason(request, form.to_reason())
+            return redirect(safe_next(request, reverse("web:find-person")))
+    else:
+        form = ReasonForm.from_reason(current_reason(request))
+    return render_page(request, "web/reason.html", {
+        "form": form, "errors": form.errors, "next": safe_next(request, ""),
+        "reason_types": REASON_TYPES,
+    })
+
+
+@role_required(*CAN_VIEW_PEOPLE)
+@reason_required
+def person(request: HttpRequest, person_id: str) -> HttpResponse:
+    subject = get_object_or_404(Person, pk=person_id)
+    today = timezone.localdate()
+    records = list(live_records(subject.id))
+    linked = linked_in_cms(subject)
+    # Listing who lives at a restricted person's address would disclose the address.
+    nearby = [] if subject.restricted else same_address(
+        subject, exclude={lp.person.id for lp in linked if lp.person})
+    record(request, AuditAction.VIEWED_PERSON, person=subject)
+    return render_page(request, "web/person.html", {
+        "person": subject,
+        "age": age_text(subject.date_of_birth, today),
+        "other_names": other_names(subject, records),
+        "addresses": [] if subject.restricted else addresses(subject, records),
+        "cards": service_cards.cards(subject, today),
+        "slugs": service_cards.SERVICE_SLUGS,
+        "linked": [{"item": lp, "age": age_text(lp.person.date_of_birth if lp.person else None, today)}
+                   for lp in linked],
+        "nearby": [{"person": p, "age": age_text(p.date_of_birth, today)} for p in nearby],
+    })
+
+
+@role_required(*CAN_VIEW_PEOPLE)
+@reason_required
+def service_details(request: HttpRequest, person_id: str, service: str) -> HttpResponse:
+    """The opened card: an HTML fragment for the page's script, or a full page without script."""
+    key = service_cards.SLUG_SERVICES.get(service)
+    if key is None:
+        raise Http404("No such service")
+    subject = get_object_or_404(Person, pk=person_id)
+    if subject.restricted:
+        # Details of a restricted person (adoption, refuge) need break-glass access (SPEC 8),
+        # which is not built yet: until it is, nobody sees them.
+        raise PermissionDenied("Restricted record")
+    card = service_cards.card(subject, key, timezone.localdate())
+    if not card.shown_for_age:
+        raise Http404("Not shown for this person's age")
+    record(request, DETAIL_ACTIONS[key], person=subject)
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    template = "web/service_details_fragment.html" if fragment else "web/service_details.html"
+    response = render_page(request, template, {"person": subject, "card": card})
+    response["Vary"] = "X-Requested-With"
+    return response

@@ -1,0 +1,93 @@
+"""Find a person and the results (SPEC 5.2, 5.3).
+
+Search terms travel in the session, not the address bar, so names of children do not end up
+in browser history or server logs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
+from familycontext.governance.audit import record, record_many
+from familycontext.governance.models import AuditAction
+from familycontext.people.search import find_by_identifier, search_people
+from familycontext.web.forms import CmsSearch, NameSearch
+from familycontext.web.views.common import render_page
+from familycontext.web.views.people import age_text
+
+SEARCH_KEY = "last_search"
+PAGE_SIZE = 20
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*CAN_VIEW_PEOPLE)
+def find_person(request: HttpRequest) -> HttpResponse:
+    name = cms = None
+    if request.method == "POST":
+        if request.POST.get("search-by") == "cms-id":
+            cms = CmsSearch.from_post(request.POST)
+            if not cms.errors:
+                record(request, AuditAction.SEARCHED, search_terms={"cms_id": cms.cms_id})
+                person = find_by_identifier(cms.cms_id)
+                if person is not None:
+                    return redirect("web:person", person_id=person.id)
+                request.session[SEARCH_KEY] = {"cms_id": cms.cms_id}
+                return redirect("web:results")
+        else:
+            name = NameSearch.from_post(request.POST, today=timezone.localdate())
+            if not name.errors:
+                record(request, AuditAction.SEARCHED, search_terms=name.terms)
+                request.session[SEARCH_KEY] = name.terms
+                return redirect("web:results")
+    return render_page(request, "web/find_person.html", {
+        "name": name, "cms": cms, "errors": (name or cms).errors if (name or cms) else None,
+    })
+
+
+@role_required(*CAN_VIEW_PEOPLE)
+def results(request: HttpRequest) -> HttpResponse:
+    terms = request.session.get(SEARCH_KEY)
+    if not terms:
+        return redirect("web:find-person")
+    if "cms_id" in terms:
+        people = []
+    else:
+        dob = date.fromisoformat(terms["date_of_birth"]) if terms.get("date_of_birth") else None
+        people = search_people(terms["first_name"], terms["last_name"], dob)
+    paginator = Paginator(people, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    record_many(request, AuditAction.SHOWN_IN_RESULTS, page.object_list)
+    today = timezone.localdate()
+    rows = [{"person": p, "age": age_text(p.date_of_birth, today)} for p in page.object_list]
+    return render_page(request, "web/results.html", {
+        "terms": terms, "page": page, "rows": rows, "pagination": _pagination(page),
+        "total": paginator.count,
+    })
+
+
+def _pagination(page) -> dict | None:
+    """Parameters for the GOV.UK pagination macro, or None for a single page."""
+    if page.paginator.num_pages <= 1:
+        return None
+    base = reverse("web:results")
+    items = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "href": f"{base}?page={number}",
+                          "current": number == page.number})
+    return {
+        "items": items,
+        "previous": {"href": f"{base}?page={page.previous_page_number()}"} if page.has_previous() else None,
+        "next": {"href": f"{base}?page={page.next_page_number()}"} if page.has_next() else None,
+        "landmarkLabel": "Pages of results",
+    }

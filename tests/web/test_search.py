@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from familycontext.governance.models import AuditEntry
+from familycontext.people.index import rebuild_search_index
+from familycontext.people.models import Person
+from familycontext.people.search import search_people
+from familycontext.sources.models import Snapshot
+from tests.web.family import _record, _source, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, **fields):
+    data = {"search-by": "name", "first-name": "", "last-name": "",
+            "date-of-birth-day": "", "date-of-birth-month": "", "date-of-birth-year": ""}
+    data.update(fields)
+    return client.post("/", data)
+
+
+def test_find_person_page_shows_both_ways_to_search(signed_in):
+    page = signed_in.get("/").content.decode()
+    assert "Search by name" in page and "Case management system ID" in page
+    assert 'name="date-of-birth-day"' in page
+
+
+def test_name_search_lists_best_matches_and_ties_youngest_first(signed_in, family):
+    response = search(signed_in, **{"first-name": "ava", "last-name": "SMITH"})
+    assert response.status_code == 302 and response["Location"] == "/results"
+    page = signed_in.get("/results").content.decode()
+    assert page.index("CMS100") < page.index("Not found in case management system")
+    assert "12 High Street" in page and "3 Other Road" in page
+    assert "Exampleton</td>" not in page  # only the first line of the address
+    assert "may show sensitive information" in page
+
+
+def test_names_in_either_order_are_found_but_rank_below_the_right_order(db, family):
+    _indexed_person("P00000009", "Smith", "Ava")
+    found = search_people("Smith", "Ava")
+    assert [p.id for p in found][0] == "P00000009"
+    assert {p.id for p in found} == {"P00000009", "P00000001", "P00000005"}
+
+
+def test_search_finds_names_from_other_source_records(db, family):
+    assert [p.id for p in search_people("Ava", "Jones")] == ["P00000001"]
+
+
+def test_wildcards_are_ignored(db, family):
+    assert {p.id for p in search_people("Ava*", "%Smith")} == {"P00000001", "P00000005"}
+
+
+def test_date_of_birth_puts_the_right_person_first_and_a_namesake_below_as_a_weaker_match(signed_in, family):
+    dob = family.child.date_of_birth
+    search(signed_in, **{"first-name": "Ava", "last-name": "Smith", "date-of-birth-day": str(dob.day),
+                         "date-of-birth-month": str(dob.month), "date-of-birth-year": str(dob.year)})
+    page = signed_in.get("/results").content.decode()
+    assert page.index("CMS100") < page.index("3 Other Road")
+    found = search_people("Ava", "Smith", dob)
+    assert [p.id for p in found] == ["P00000001", "P00000005"]
+    assert found[0].match_strength == "Strong match" and found[1].match_strength != "Strong match"
+
+
+def test_search_and_each_person_shown_are_audited(signed_in, family):
+    search(signed_in, **{"first-name": "Ava", "last-name": "Smith"})
+    signed_in.get("/results")
+    entries = list(AuditEntry.objects.values_list("action", "person_id", "search_terms"))
+    assert entries == [
+        ("searched", "", {"first_name": "Ava", "last_name": "Smith"}),
+        ("shown_in_results", "P00000001", None),
+        ("shown_in_results", "P00000005", None),
+    ]
+
+
+def test_restricted_people_never_show_an_address_in_results(signed_in, family):
+    search(signed_in, **{"first-name": "Rose", "last-name": "Hidden"})
+    page = signed_in.get("/results").content.decode()
+    assert "Rose" in page and "Secret Lane" not in page and "Not shown" in page
+
+
+def test_missing_names_show_an_error_summary_linking_to_the_fields(signed_in):
+    response = search(signed_in)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#first-name"' in page and 'href="#last-name"' in page
+    assert "Enter a first name" in page and "Enter a family name" in page
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(("day", "month", "year", "message", "anchor"), [
+    ("31", "2", "2015", "Date of birth must be a real date", "date-of-birth-day"),
+    ("1", "", "2015", "Date of birth must include a month", "date-of-birth-month"),
+    ("1", "2", "15", "Year must include 4 numbers", "date-of-birth-year"),
+    ("1", "2", "2999", "Date of birth must be today or in the past", "date-of-birth-day"),
+])
+def test_bad_dates_of_birth_are_explained(signed_in, day, month, year, message, anchor):
+    page = search(signed_in, **{"first-name": "Ava", "last-name": "Smith", "date-of-birth-day": day,
+                                "date-of-birth-month": month, "date-of-birth-year": year}).content.decode()
+    assert message in page and f'href="#{anchor}"' in page
+    assert f'id="{anchor}"' in page
+
+
+def test_cms_id_goes_straight_to_the_person(signed_in, family):
+    response = signed_in.post("/", {"search-by": "cms-id", "cms-id": " cms100 "})
+    assert response["Location"] == "/person/P00000001"
+    assert AuditEntry.objects.get().search_terms == {"cms_id": "cms100"}
+
+
+def test_unknown_cms_id_says_no_one_has_it(signed_in, family):
+    signed_in.post("/", {"search-by": "cms-id", "cms-id": "NOPE"})
+    assert "No one has the case management system ID" in signed_in.get("/results").content.decode()
+
+
+def test_blank_cms_id_is_an_error(signed_in):
+    page = signed_in.post("/", {"search-by": "cms-id", "cms-id": ""}).content.decode()
+    assert 'href="#cms-id"' in page and "Enter a case management system ID" in page
+
+
+def test_results_are_paginated_and_only_the_page_shown_is_audited(signed_in, db):
+    for i in range(25):
+        _indexed_person(f"P1{i:07d}", "Lee", "Park")
+    search(signed_in, **{"first-name": "Lee", "last-name": "Park"})
+    first = signed_in.get("/results").content.decode()
+    assert "govuk-pagination" in first and 'href="/results?page=2"' in first
+    assert AuditEntry.objects.filter(action="shown_in_results").count() == 20
+    second = signed_in.get("/results?page=2").content.decode()
+    assert second.count("Not found in case management system") == 5
+    assert AuditEntry.objects.filter(action="shown_in_results").count() == 25
+
+
+def test_results_without_a_search_go_back_to_find_a_person(signed_in):
+    assert signed_in.get("/results")["Location"] == "/"
+
+
+def test_people_without_a_practitioner_role_cannot_search(client, db):
+    client.force_login(make_user("aud", "auditor"))
+    assert client.get("/").status_code == 403
+    assert "You do not have access" in client.get("/").content.decode()
+    assert client.get("/conditions").status_code == 200
+
+
+def test_team_managers_can_search(client, db):
+    client.force_login(make_user("tm", "team_manager"))
+    assert client.get("/").status_code == 200
+
+
+def _indexed_person(person_id: str, first: str, last: str) -> Person:
+    """A person with a live CMS-less source record, indexed for search as a linkage run would."""
+    snapshot = Snapshot.objects.filter(live=True, source__service="housing").first() or _source(
+        "housing", "Test Homes", timezone.localdate())
+    person = Person.objects.create(id=person_id, first_name=first, last_name=last)
+    _record(snapshot, f"R{person_id}", person)
+    rebuild_search_index()
+    return person
