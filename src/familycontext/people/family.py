@@ -75,13 +75,15 @@ def linked_in_cms(person: Person) -> list[LinkedPerson]:
     }
     people = Person.objects.in_bulk({r.person_id for r in others.values() if r.person_id})
     result: list[LinkedPerson] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    # A person appears once: the relationship recorded on this person's own record comes first
+    # in ``found`` and wins over the reciprocal one recorded on the other person's record.
     for relationship, snapshot_id, record_id in found:
         record = others.get((snapshot_id, record_id))
         other = people.get(record.person_id) if record else None
         if other is not None and other.id == person.id:
             continue
-        key = (other.id if other else record_id, relationship)
+        key = other.id if other else record_id
         if key in seen:
             continue
         seen.add(key)
