@@ -55,3 +55,77 @@ def test_dates_of_birth_compatible_only_within_typing_errors() -> None:
         "1980-05-17", "1908-05-17"
     )
     assert not dobs_compatible("1979-07-19", "2005-10-03")
+
+
+def _people_of(rows: list[dict[str, str]], decisions=()) -> list[int]:
+    """People formed from no scored pairs at all, only decisions (form_people directly)."""
+    import duckdb
+    import numpy as np
+
+    from familycontext.linkage.engine import form_people
+    from familycontext.linkage.standardise import standardise_table
+
+    base = {
+        "source": "s",
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "date_of_birth": "2000-01-01",
+        "gender": "F",
+        "postcode": "SK4 1AA",
+        "address": "1 High St",
+    }
+    frame = pd.DataFrame([base | {"record_id": str(i)} | r for i, r in enumerate(rows, 1)])
+    con = duckdb.connect()
+    con.register("records", standardise_table(frame))
+    none = pd.DataFrame({"unique_id_l": [], "unique_id_r": [], "match_probability": []})
+    empty = np.array([], dtype="int64")
+    ids = [f"s:{i}" for i in range(1, len(rows) + 1)]
+    return form_people(con, "records", ids, none, empty, empty, 0.99, list(decisions)).label
+
+
+def test_decisions_are_obeyed_even_when_no_pair_scores_above_the_lower_threshold() -> None:
+    rows = [{}, {"first_name": "Zed", "date_of_birth": "1950-05-05"}, {}]
+    assert len(set(_people_of(rows))) == 3
+    decisions = [("s:1", "s:2", True), ("s:2", "s:3", True), ("s:1", "s:3", False)]
+    people = _people_of(rows, decisions)
+    assert people[0] == people[1] != people[2]  # the "different" decision wins the conflict
+
+
+def _conflicts(rows: list[dict[str, object]]) -> list[tuple[int, int]]:
+    import duckdb
+
+    from familycontext.linkage.clustering import identity_conflicts
+    from familycontext.linkage.standardise import standardise_table
+
+    base = {
+        "source": "s",
+        "first_name": "Francis",
+        "last_name": "Kowalczyk",
+        "date_of_birth": "2015-03-17",
+        "gender": "M",
+        "postcode": "SK3 8AE",
+        "address": "22 Hardman Street",
+        "nhs_number": "",
+    }
+    frame = pd.DataFrame([base | {"record_id": str(i)} | r for i, r in enumerate(rows)])
+    con = duckdb.connect()
+    con.register("records", standardise_table(frame))
+    con.register("tentative", pd.DataFrame({"rid": range(len(rows)), "root": 0}))
+    return identity_conflicts(con, "records", "tentative")
+
+
+def test_identity_checks_keep_twins_of_alike_names_and_different_genders_apart() -> None:
+    assert _conflicts([{}, {"first_name": "Frances", "gender": "F"}]) == [(0, 1)]
+    assert _conflicts([{}, {"first_name": "Francis", "gender": "F"}]) == []  # a miskeyed gender
+
+
+def test_identity_checks_allow_typos_nicknames_and_sound_alikes() -> None:
+    for first in ("Frnacis", "Frank", "Farncis"):
+        assert _conflicts([{}, {"first_name": first}]) == [], first
+    assert _conflicts([{"first_name": "Siobhan"}, {"first_name": "Shevaun"}]) == []
+    assert _conflicts([{}, {"first_name": "Oliver"}]) == [(0, 1)]
+
+
+def test_identity_checks_keep_different_valid_nhs_numbers_apart() -> None:
+    assert _conflicts([{"nhs_number": "9434765919"}, {"nhs_number": "9434765870"}]) == [(0, 1)]
+    assert _conflicts([{"nhs_number": "9434765919"}, {"nhs_number": "9434765918"}]) == []

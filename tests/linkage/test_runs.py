@@ -165,3 +165,22 @@ def test_failed_publication_leaves_the_previous_linkage_intact(
         run_linkage(progress=False)
     assert _people() == before and RecordAssignment.objects.count() == assignments
     assert LinkageRun.objects.first().outcome == LinkageRun.Outcome.FAILED
+
+
+def test_links_command_writes_service_record_id_and_person_id(
+    linked: tuple[pd.DataFrame, LinkageRun], tmp_path
+) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "links.csv"
+    call_command("links", "--out", str(out), stdout=open(tmp_path / "log", "w"))
+    written = pd.read_csv(out, dtype=str)
+    assert list(written.columns) == ["service", "record_id", "person_id"]
+    people = _people()
+    assert len(written) == len(people)
+    assert all(
+        people[f"{s}:{r}"] == p
+        for s, r, p in zip(
+            written["service"], written["record_id"], written["person_id"], strict=True
+        )
+    )

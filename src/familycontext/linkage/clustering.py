@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import JaroWinkler
 
 Decision = tuple[str, str, bool]
 
@@ -161,79 +161,63 @@ def dobs_compatible(a: str, b: str) -> bool:
     )
 
 
-def first_names_compatible(a: dict, b: dict) -> bool:
-    """Could these two records' first names be one person's: same, nickname, typo, sound-alike,
-    an initial, one name inside the other ("Mary" / "Mary Ann"), or swapped with the surname?"""
-    fa, fb = a["first_name"], b["first_name"]
-    if fa is None or fb is None or fa == fb:
-        return True
-    if fa == b["last_name"] or fb == a["last_name"]:
-        return True
-    if set(a["first_name_variants"]) & set(b["first_name_variants"]):
-        return True
-    if (
-        a["first_name_metaphone"] == b["first_name_metaphone"]
-        or JaroWinkler.similarity(fa, fb) >= 0.8
-    ):
-        return True
-    ta, tb = fa.split(" "), fb.split(" ")
-    if (len(ta[0]) == 1 or len(tb[0]) == 1) and ta[0][0] == tb[0][0]:
-        return True
-    return bool(set(ta) & set(tb))
+def _first_names_compatible_sql(a: str, b: str) -> str:
+    """Could these two records' first names be one person's: same, swapped with the surname,
+    nickname or a typo of one (Stu ~ Suart), typo or transposed letters (Jay ~ Jya),
+    sound-alike, an initial, or one name inside the other ("Mary" / "Mary Ann")?"""
+    return f"""(
+        {a}.first_name IS NULL OR {b}.first_name IS NULL OR {a}.first_name = {b}.first_name
+        OR {a}.first_name = {b}.last_name OR {b}.first_name = {a}.last_name
+        OR list_has_any({a}.first_name_variants, {b}.first_name_variants)
+        OR {a}.first_name_metaphone = {b}.first_name_metaphone
+        OR {a}.first_name_soundex = {b}.first_name_soundex
+        OR jaro_winkler_similarity({a}.first_name, {b}.first_name) >= 0.8
+        OR damerau_levenshtein({a}.first_name, {b}.first_name) <= 1
+        OR len(list_filter({a}.first_name_variants,
+                lambda v: jaro_winkler_similarity(v, {b}.first_name) >= 0.88)) > 0
+        OR len(list_filter({b}.first_name_variants,
+                lambda v: jaro_winkler_similarity(v, {a}.first_name) >= 0.88)) > 0
+        OR ((length(split_part({a}.first_name, ' ', 1)) = 1
+             OR length(split_part({b}.first_name, ' ', 1)) = 1)
+            AND {a}.first_name[1] = {b}.first_name[1])
+        OR list_has_any(string_split({a}.first_name, ' '), string_split({b}.first_name, ' '))
+    )"""
 
 
-_SIGNATURE = ["first_name", "last_name", "dob", "first_name_variants", "first_name_metaphone"]
+def _dobs_compatible_sql(a: str, b: str) -> str:
+    """SQL twin of ``dobs_compatible``."""
+    return f"""(
+        {a}.dob IS NULL OR {b}.dob IS NULL OR {a}.dob[1:4] = {b}.dob[1:4]
+        OR damerau_levenshtein({a}.dob, {b}.dob) <= 1
+    )"""
 
 
-def identity_conflicts(
-    records: pd.DataFrame, cluster_of: dict[str, str], decisions: Iterable[Decision] = ()
-) -> list[tuple[str, str]]:
-    """Record pairs in one tentative person that cannot both describe them.
+def identity_conflicts(con: Any, records: str, tentative: str) -> list[tuple[int, int]]:
+    """Record pairs (row numbers) in one tentative person that cannot both describe them.
 
     Pairwise scores assume fields are independent, but a household shares surname, address and
     postcode, so twins or a father and son of the same name can outscore the threshold, and a
     record with little detail can chain two people together. Pairs whose dates of birth or
-    first names conflict beyond a typing error become automatic "different people"
-    constraints, except where a data manager has decided the records are one person.
+    first names conflict beyond a typing error, whose valid NHS numbers differ, or whose
+    genders differ along with their first names (twins Francis and Frances), or whose dates
+    of birth *and* first names both differ (sisters Tracey 2010 and Stacey 2014: two
+    independent typing errors in one pair are far rarer than two siblings), become
+    automatic "different people" constraints (the caller exempts pairs a data manager has
+    decided are one person). ``tentative`` maps each row ``rid`` to its component ``root``;
+    only components of two or more records are looked at, in SQL.
     """
-    frame = records[["unique_id", *_SIGNATURE]].copy()
-    frame["cluster_id"] = frame["unique_id"].map(cluster_of)
-    frame = frame[frame.groupby("cluster_id")["unique_id"].transform("size") > 1]
-    if frame.empty:
-        return []
-    frame["key"] = (
-        frame["first_name"].fillna("")
-        + "|"
-        + frame["last_name"].fillna("")
-        + "|"
-        + frame["dob"].fillna("")
-    )
-    frame = frame[frame.groupby("cluster_id")["key"].transform("nunique") > 1]
-    same_pairs = [pair_key(a, b) for a, b, same in decisions if same]
-    ids = sorted(set(frame["unique_id"]) | {u for pair in same_pairs for u in pair})
-    index = {u: i for i, u in enumerate(ids)}
-    forced = _Components(len(ids))
-    for a, b in same_pairs:
-        forced.try_union(index[a], index[b])
-    conflicts: list[tuple[str, str]] = []
-    for _cluster_id, group in frame.groupby("cluster_id"):
-        signatures: dict[str, tuple[dict, list[str]]] = {}
-        for row in group.to_dict("records"):
-            signatures.setdefault(row["key"], (row, []))[1].append(row["unique_id"])
-        keys = sorted(signatures)
-        for i, k1 in enumerate(keys):
-            r1, ids1 = signatures[k1]
-            for k2 in keys[i + 1 :]:
-                r2, ids2 = signatures[k2]
-                dob_ok = (
-                    r1["dob"] is None or r2["dob"] is None or dobs_compatible(r1["dob"], r2["dob"])
-                )
-                if dob_ok and first_names_compatible(r1, r2):
-                    continue
-                conflicts.extend(
-                    pair_key(a, b)
-                    for a in ids1
-                    for b in ids2
-                    if forced.find(index[a]) != forced.find(index[b])
-                )
-    return conflicts
+    sql = f"""
+        WITH multi AS (SELECT root FROM {tentative} GROUP BY root HAVING count(*) > 1),
+        members AS (
+            SELECT r.rid, t.root, r.first_name, r.last_name, r.dob, r.first_name_variants,
+                   r.first_name_metaphone, r.first_name_soundex, r.nhs_number, r.gender
+            FROM {tentative} t JOIN multi USING (root) JOIN {records} r USING (rid)
+        )
+        SELECT a.rid, b.rid FROM members a JOIN members b ON a.root = b.root AND a.rid < b.rid
+        WHERE NOT {_dobs_compatible_sql("a", "b")}
+           OR NOT {_first_names_compatible_sql("a", "b")}
+           OR a.nhs_number <> b.nhs_number
+           OR (a.gender <> b.gender AND a.first_name <> b.first_name)
+        ORDER BY 1, 2
+    """  # noqa: S608 - table names are ours
+    return [(int(x), int(y)) for x, y in con.sql(sql).fetchall()]

@@ -38,6 +38,23 @@ def _level(sql: str, label: str, tf: str | None = None) -> Level:
 
 
 _ELSE: Level = {"sql_condition": "ELSE", "label_for_charts": "all other"}
+
+
+def _fixed(level: Level, *, m: float | None = None, u: float | None = None) -> Level:
+    """A level whose m and/or u is set from domain knowledge, not learnt.
+
+    Used where the synthetic or local data cannot teach the right value: unsupervised
+    training on clean fields learns "never disagrees" (weight -inf), which real extracts,
+    with their miskeyed genders and partial alias lists, would punish.
+    """
+    level = dict(level)
+    if m is not None:
+        level |= {"m_probability": m, "fix_m_probability": True}
+    if u is not None:
+        level |= {"u_probability": u, "fix_u_probability": True}
+    return level
+
+
 _SWAPPED = (
     "(first_name_l = last_name_r AND jaro_winkler_similarity(last_name_l, first_name_r) >= 0.8)"
     " OR (last_name_l = first_name_r AND jaro_winkler_similarity(first_name_l, last_name_r) >= 0.8)"
@@ -61,11 +78,22 @@ def first_name() -> ComparisonCreator:
                 "Jaro-Winkler >= 0.92",
             ),
             _level(
+                "len(list_filter(first_name_variants_l,"
+                " lambda v: jaro_winkler_similarity(v, first_name_r) >= 0.9)) > 0"
+                " OR len(list_filter(first_name_variants_r,"
+                " lambda v: jaro_winkler_similarity(v, first_name_l) >= 0.9)) > 0",
+                "typo of a nickname or full form (Stu ~ Suart)",
+            ),
+            _level(
                 "first_name_metaphone_l = first_name_metaphone_r", "sounds the same (metaphone)"
             ),
             _level(
                 "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.80",
                 "Jaro-Winkler >= 0.80",
+            ),
+            _level(
+                "first_name_soundex_l = first_name_soundex_r",
+                "sounds alike (soundex: Siobhan ~ Shevaun)",
             ),
             _ELSE,
         ],
@@ -83,7 +111,13 @@ def last_name() -> ComparisonCreator:
                 "list_has_any(last_name_parts_l, last_name_parts_r)",
                 "shares part of a hyphenated surname",
             ),
-            _level(_SWAPPED, "first and last names swapped"),
+            {
+                # Swapped names are counted once, under first name; counting them here too
+                # made two swapped common names outscore a missing date of birth and a move.
+                "sql_condition": _SWAPPED,
+                "label_for_charts": "first and last names swapped (counted under first name)",
+                "is_null_level": True,
+            },
             _level(
                 "jaro_winkler_similarity(last_name_l, last_name_r) >= 0.94",
                 "Jaro-Winkler >= 0.94 (a typo)",
@@ -108,7 +142,8 @@ def other_names() -> ComparisonCreator:
         comparison_levels=[
             _null("other_names"),
             _level("list_has_any(other_names_l, other_names_r)", "share an other name"),
-            _ELSE,
+            # Alias lists are partial: not sharing one is no evidence either way.
+            _fixed(_ELSE | {"label_for_charts": "no other name shared"}, m=0.9, u=0.9),
         ],
     )
 
@@ -125,6 +160,10 @@ def date_of_birth() -> ComparisonCreator:
                 "day and month transposed",
             ),
             _level(
+                "damerau_levenshtein(dob_l, dob_r) <= 1",
+                "one keystroke wrong (a digit, or two adjacent digits swapped)",
+            ),
+            _level(
                 "(dob_year_l = dob_year_r AND dob_month_l = dob_month_r)"
                 " OR (dob_year_l = dob_year_r AND dob_day_l = dob_day_r)"
                 " OR (dob_month_l = dob_month_r AND dob_day_l = dob_day_r)",
@@ -139,7 +178,13 @@ def date_of_birth() -> ComparisonCreator:
 def gender() -> ComparisonCreator:
     return CustomComparison(
         output_column_name="gender",
-        comparison_levels=[_null("gender"), _level("gender_l = gender_r", "same"), _ELSE],
+        # About 1 in 50 true matches has a miskeyed gender in council extracts (assumed, not
+        # learnt: a clean training set would learn "never differs" and veto real matches).
+        comparison_levels=[
+            _null("gender"),
+            _fixed(_level("gender_l = gender_r", "same"), m=0.98),
+            _fixed(_ELSE, m=0.02),
+        ],
     )
 
 
@@ -191,10 +236,17 @@ def nhs_number() -> ComparisonCreator:
         output_column_name="nhs_number",
         comparison_levels=[
             _null("nhs_number"),
-            _level("nhs_number_l = nhs_number_r", "same"),
+            # One person, one number: random pairs share one about as often as a checksum
+            # lets a typo through to someone else's number (fixed: sampling rarely sees it).
+            _fixed(_level("nhs_number_l = nhs_number_r", "same"), u=1e-7),
             _ELSE,
         ],
     )
+
+
+def has_tf(comparison: str) -> bool:
+    """Whether a comparison has a term-frequency adjusted level (Splink adds mw_tf_adj_<name>)."""
+    return comparison in {"first_name", "last_name", "date_of_birth", "address"}
 
 
 def comparisons() -> list[ComparisonCreator]:
@@ -217,7 +269,6 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator | str]:
     """
     return [
         block_on("dob", "last_name_soundex"),
-        block_on("dob", "first_name_soundex"),
         block_on("dob", "postcode"),
         block_on("first_name_metaphone", "last_name_metaphone", "dob_year"),
         block_on("first_name_soundex", "last_name_soundex", "postcode_outward"),
@@ -226,6 +277,14 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator | str]:
         "l.last_name = r.first_name AND l.dob = r.dob",
         "l.first_name = r.last_name AND l.last_name = r.first_name",
         block_on("nhs_number"),
+        # A missing or mistyped date of birth, or a nickname with a changed surname:
+        block_on("first_name", "last_name"),
+        block_on("dob", "substr(first_name, 1, 1)"),
+        # A changed surname with a missing date of birth, at the same home:
+        block_on("first_name", "postcode"),
+        block_on("first_name", "address_key"),
+        block_on("last_name", "address_key"),
+        block_on("postcode", "house_number"),
     ]
 
 
@@ -247,5 +306,5 @@ def settings(*, retain_intermediate: bool = False) -> SettingsCreator:
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=retain_intermediate,
-        additional_columns_to_retain=["source"],
+        additional_columns_to_retain=["source", "rid"],
     )

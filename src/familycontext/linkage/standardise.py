@@ -15,8 +15,10 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import duckdb
 import jellyfish
 import pandas as pd
+import pyarrow as pa
 from nicknames import NickNamer
 
 STANDARD_COLUMNS = [
@@ -54,6 +56,7 @@ _ADDRESS_WORDS = {
     "flt": "flat",
     "apt": "flat",
 }
+_GENERATION_SUFFIXES = {"jnr", "jr", "junior", "snr", "sr", "senior"}
 _HOUSE_NUMBER = re.compile(r"^\d+[a-z]?$")
 
 
@@ -79,7 +82,10 @@ def normalise_name(value: object) -> str | None:
     text = text.replace("'", "").replace("\u2019", "")
     text = _NAME_SEPARATORS.sub(" ", text)
     text = _NOT_NAME.sub("", text)
-    text = " ".join(text.split())
+    words = text.split()
+    if len(words) > 1:  # "Doyle Jnr" is Doyle: the suffix is rarely recorded twice alike
+        words = [w for w in words if w not in _GENERATION_SUFFIXES] or words
+    text = " ".join(words)
     return text or None
 
 
@@ -179,44 +185,166 @@ def check_layout(df: pd.DataFrame, *, where: str = "input") -> None:
         raise LayoutError("\n".join(problems) + more)
 
 
-def _address_tokens(address: pd.Series, postcode: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = address.fillna("").str.lower()
-    text = text.str.replace(r"[^a-z0-9 ]", " ", regex=True)
-    words = text.str.split()
-    compact_pc = postcode.fillna("").str.lower().str.replace(" ", "", regex=False)
-
-    def clean(tokens: list[str], pc: str) -> list[str] | None:
-        kept = [_ADDRESS_WORDS.get(t, t) for t in tokens]
-        if pc and len(kept) >= 2 and kept[-2] + kept[-1] == pc:  # postcode typed into the address
-            kept = kept[:-2]
-        elif pc and kept and kept[-1] == pc:
-            kept = kept[:-1]
-        unique = list(dict.fromkeys(kept))
-        return unique or None
-
-    tokens = pd.Series(
-        [clean(t, pc) for t, pc in zip(words, compact_pc, strict=True)], index=address.index
-    )
-    house = tokens.map(
-        lambda ts: next((t for t in ts if _HOUSE_NUMBER.match(t)), None) if ts else None
-    )
-    return tokens, house
+def _other_names(value: str) -> list[str] | None:
+    """Aliases and former names, each whole and as its parts ("Zoe Jones" -> zoe jones, zoe, jones)."""
+    names: set[str] = set()
+    for part in re.split(r"[;,|]", value):
+        norm = normalise_name(part)
+        if norm:
+            names.add(norm)
+            names.update(t for t in norm.split(" ") if len(t) > 1)
+    return sorted(names) or None
 
 
-def _names_list(values: Iterable[object]) -> list[list[str] | None]:
-    out: list[list[str] | None] = []
+def _name_table(values: Iterable[object], *, variants: bool) -> pa.Table:
+    """One row per distinct raw name: normalised form, metaphone, soundex (and nickname variants).
+
+    Names repeat: a million records hold tens of thousands of distinct names, so the Python work
+    (nicknames, phonetics) is done once per name and joined back in SQL.
+    """
+    raw, norm, meta, sound, var = [], [], [], [], []
     for value in values:
-        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-            out.append(None)
-            continue
-        names = []
-        for part in re.split(r"[;,|]", str(value)):
-            norm = normalise_name(part)
-            if norm:
-                names.append(norm)
-                names.extend(t for t in norm.split(" ") if len(t) > 1)
-        out.append(sorted(set(names)) or None)
-    return out
+        n = normalise_name(value)
+        raw.append(value)
+        norm.append(n)
+        m, s = _phonetic(n) if n else (None, None)
+        meta.append(m)
+        sound.append(s)
+        var.append(list(name_variants(n)) if (n and variants) else None)
+    columns = {"raw": raw, "norm": norm, "metaphone": meta, "soundex": sound}
+    if variants:
+        columns["variants"] = pa.array(var, type=pa.list_(pa.string()))
+    return pa.table(columns)
+
+
+_ABBREVIATION_SQL = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _ADDRESS_WORDS.items())
+
+_SQL = f"""
+WITH base AS (
+    SELECT
+        row_number() OVER () - 1 AS rid,
+        nullif(trim(source), '') AS source,
+        nullif(trim(record_id), '') AS record_id,
+        nullif(trim(first_name), '') AS first_raw,
+        nullif(trim(last_name), '') AS last_raw,
+        nullif(trim(other_names), '') AS other_raw,
+        try_strptime(nullif(trim(date_of_birth), ''), '%Y-%m-%d')::DATE AS dob_date,
+        lower(trim(gender)) AS gender_raw,
+        nullif(upper(regexp_replace(coalesce(postcode, ''), '[^A-Za-z0-9]', '', 'g')), '')
+            AS postcode_compact,
+        list_filter(
+            string_split(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9 ]', ' ', 'g'), ' '),
+            lambda t: t <> ''
+        ) AS words,
+        regexp_replace(coalesce(nhs_number, ''), '[^0-9]', '', 'g') AS nhs_digits
+    FROM raw
+),
+shaped AS (
+    SELECT *,
+        list_transform(words, lambda t: CASE t {_ABBREVIATION_SQL} ELSE t END) AS expanded,
+        lower(postcode_compact) AS pc_lower,
+        regexp_extract(postcode_compact, '{_POSTCODE.pattern}', 1) AS outward,
+        regexp_extract(postcode_compact, '{_POSTCODE.pattern}', 2) AS inward
+    FROM base
+),
+addressed AS (
+    SELECT *,
+        CASE
+            WHEN pc_lower IS NOT NULL AND len(expanded) >= 2
+                 AND expanded[-2] || expanded[-1] = pc_lower THEN expanded[:-3]
+            WHEN pc_lower IS NOT NULL AND len(expanded) >= 1 AND expanded[-1] = pc_lower
+                THEN expanded[:-2]
+            ELSE expanded
+        END AS kept
+    FROM shaped
+)
+SELECT
+    a.source || '{UNIQUE_ID_SEPARATOR}' || a.record_id AS unique_id,
+    a.rid,
+    a.source,
+    a.record_id,
+    f.norm AS first_name,
+    f.metaphone AS first_name_metaphone,
+    f.soundex AS first_name_soundex,
+    l.norm AS last_name,
+    l.metaphone AS last_name_metaphone,
+    l.soundex AS last_name_soundex,
+    f.variants AS first_name_variants,
+    string_split(l.norm, ' ') AS last_name_parts,
+    o.names AS other_names,
+    strftime(a.dob_date, '%Y-%m-%d') AS dob,
+    year(a.dob_date) AS dob_year,
+    month(a.dob_date) AS dob_month,
+    day(a.dob_date) AS dob_day,
+    CASE a.gender_raw WHEN 'f' THEN 'female' WHEN 'female' THEN 'female' WHEN 'm' THEN 'male'
+        WHEN 'male' THEN 'male' WHEN 'other' THEN 'other' END AS gender,
+    CASE WHEN a.outward <> '' THEN a.outward || ' ' || a.inward ELSE a.postcode_compact END
+        AS postcode,
+    CASE WHEN a.outward <> '' THEN a.outward || ' ' || a.inward[1] END AS postcode_sector,
+    nullif(a.outward, '') AS postcode_outward,
+    nullif(regexp_extract(a.outward, '^[A-Z]+'), '') AS postcode_area,
+    CASE WHEN len(a.kept) > 0 THEN list_distinct(a.kept) END AS address_tokens,
+    list_filter(a.kept, lambda t: regexp_full_match(t, '{_HOUSE_NUMBER.pattern[1:-1]}'))[1]
+        AS house_number,
+    list_filter(a.kept, lambda t: regexp_full_match(t, '{_HOUSE_NUMBER.pattern[1:-1]}'))[1]
+        || ' ' || list_filter(a.kept, lambda t: regexp_full_match(t, '[a-z]{{3,}}')
+                              AND t NOT IN ('flat', 'apartment', 'house', 'unit'))[1]
+        AS address_key,
+    CASE WHEN length(a.nhs_digits) = 10
+              AND a.nhs_digits <> repeat(a.nhs_digits[1], 10)
+              AND (11 - list_sum(list_transform(range(9),
+                       lambda i: (ascii(a.nhs_digits[i + 1]) - 48) * (10 - i))) % 11) % 11
+                  = ascii(a.nhs_digits[10]) - 48
+         THEN a.nhs_digits END AS nhs_number
+FROM addressed a
+LEFT JOIN first_names f ON f.raw = a.first_raw
+LEFT JOIN last_names l ON l.raw = a.last_raw
+LEFT JOIN other_name_lists o ON o.raw = a.other_raw
+ORDER BY a.rid
+"""
+
+
+def standardise_table(df: pd.DataFrame, *, checked: bool = False) -> pa.Table:
+    """The Splink input as an Arrow table (see ``standardise``); row ``rid`` is the input row.
+
+    Row-level work (dates, postcodes, address words, NHS check digits) runs as one DuckDB query;
+    name-level work runs once per distinct name. No Python loop over rows.
+    """
+    if not checked:
+        check_layout(df)
+    frame = df.reset_index(drop=True)
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame = frame.assign(**{column: None})
+    frame = frame[STANDARD_COLUMNS + OPTIONAL_COLUMNS].astype("object")
+    con = duckdb.connect()
+    try:
+        con.register("raw", pa.Table.from_pandas(frame.astype("string"), preserve_index=False))
+
+        def distinct(column: str) -> list[str]:
+            return [
+                v
+                for (v,) in con.execute(
+                    f"SELECT DISTINCT nullif(trim({column}), '') FROM raw"  # noqa: S608
+                ).fetchall()
+                if v is not None
+            ]
+
+        con.register("first_names", _name_table(distinct("first_name"), variants=True))
+        con.register("last_names", _name_table(distinct("last_name"), variants=False))
+        others = distinct("other_names")
+        con.register(
+            "other_name_lists",
+            pa.table(
+                {
+                    "raw": pa.array(others, type=pa.string()),
+                    "names": pa.array([_other_names(v) for v in others], pa.list_(pa.string())),
+                }
+            ),
+        )
+        return con.sql(_SQL).to_arrow_table()
+    finally:
+        con.close()
 
 
 def standardise(df: pd.DataFrame) -> pd.DataFrame:
@@ -224,50 +352,11 @@ def standardise(df: pd.DataFrame) -> pd.DataFrame:
 
     Blank values become nulls, which Splink treats as "no evidence" rather than disagreement.
     """
-    check_layout(df)
-    df = df.reset_index(drop=True)
-    out = pd.DataFrame(index=df.index)
-    source = _blank_to_none(df["source"])
-    record_id = _blank_to_none(df["record_id"])
-    out["unique_id"] = source + UNIQUE_ID_SEPARATOR + record_id
-    out["source"] = source
-    out["record_id"] = record_id
-
-    for field in ("first_name", "last_name"):
-        raw = _blank_to_none(df[field])
-        distinct = {v: normalise_name(v) for v in raw.dropna().unique()}
-        norm = raw.map(distinct).astype("object").where(raw.notna(), None)
-        out[field] = norm
-        phon = {v: _phonetic(v) for v in norm.dropna().unique()}
-        out[f"{field}_metaphone"] = norm.map(lambda v, phon=phon: phon[v][0] if v else None)
-        out[f"{field}_soundex"] = norm.map(lambda v, phon=phon: phon[v][1] if v else None)
-    out["first_name_variants"] = out["first_name"].map(
-        lambda v: list(name_variants(v)) if v else None
-    )
-    out["last_name_parts"] = out["last_name"].map(lambda v: v.split(" ") if v else None)
-
-    other = df["other_names"] if "other_names" in df.columns else pd.Series([None] * len(df))
-    out["other_names"] = _names_list(other)
-
-    dob_text = _blank_to_none(df["date_of_birth"])
-    dob = pd.to_datetime(dob_text, format="%Y-%m-%d", errors="coerce")
-    out["dob"] = dob.dt.strftime("%Y-%m-%d").astype("object").where(dob.notna(), None)
-    out["dob_year"] = dob.dt.year.astype("Int64")
-    out["dob_month"] = dob.dt.month.astype("Int64")
-    out["dob_day"] = dob.dt.day.astype("Int64")
-
-    gender = _blank_to_none(df["gender"]).str.lower().map(_GENDERS)
-    out["gender"] = gender.astype("object").where(gender.notna(), None)
-
-    compact = _blank_to_none(df["postcode"]).str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
-    parts = {v: _split_postcode(v) for v in compact.dropna().unique()}
-    for i, name in enumerate(("postcode", "postcode_sector", "postcode_outward", "postcode_area")):
-        out[name] = compact.map(lambda v, i=i: parts[v][i] if isinstance(v, str) and v else None)
-
-    tokens, house = _address_tokens(_blank_to_none(df["address"]), compact)
-    out["address_tokens"] = tokens
-    out["house_number"] = house
-
-    nhs = df["nhs_number"] if "nhs_number" in df.columns else pd.Series([None] * len(df))
-    out["nhs_number"] = [nhs_number_if_valid(v) for v in nhs]
+    table = standardise_table(df)
+    out = table.to_pandas()
+    for column in out.columns:
+        if out[column].dtype != "object" and pa.types.is_string(table.schema.field(column).type):
+            out[column] = out[column].astype("object")
+        if out[column].dtype == "object":
+            out[column] = out[column].where(out[column].notna(), None)
     return out
