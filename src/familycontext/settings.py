@@ -6,6 +6,9 @@ Environment:
   DJANGO_SECRET_KEY       secret key (default for local use: generated once into data/secret_key)
   FAMILYCONTEXT_DEBUG     "1" for development error pages
   FAMILYCONTEXT_DATA_DIR  where local files live (default: ./data)
+  FAMILYCONTEXT_LOG_FORMAT  "json" (default: one JSON object per line) or "text"
+  FAMILYCONTEXT_LOG_LEVEL   level of the application's loggers (default INFO)
+Production: familycontext.settings_production (see docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -51,18 +54,27 @@ INSTALLED_APPS = [
     "familycontext.governance",
     "familycontext.accounts",
     "familycontext.web",
+    "familycontext.api",
+    "ninja",  # only for its bundled Swagger UI static files (api/docs.py renders the page)
     "familycontext.synth",
+    "axes",  # lockout after repeated failed sign-ins (accounts.lockout)
+    "django_otp",  # TOTP second factor (accounts.second_factor)
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
+    "familycontext.ops.middleware.RequestIdMiddleware",  # first: its id and timing cover the rest
+    "familycontext.web.security.SecurityHeadersMiddleware",  # outside the rest: errors and static too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "familycontext.governance.middleware.AuditContextMiddleware",  # who, for audit events without a request
     "familycontext.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "familycontext.urls"
@@ -96,6 +108,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (argon2-cffi); the others only so that older hashes still check and are upgraded.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = "familycontext.accounts.lockout.failure_limit"  # local_accounts.lockout_after_failures
+AXES_COOLOFF_TIME = "familycontext.accounts.lockout.cool_off"  # local_accounts.lockout_minutes
+AXES_LOCKOUT_CALLABLE = "familycontext.accounts.lockout.lockout_response"
+# Per account, not per address: council staff share a few proxy addresses, and locking an
+# address would lock a whole office out because of one person's typing (hence axes.W006 below).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+OTP_TOTP_ISSUER = f"{CONFIG.council.service_name} ({CONFIG.council.name})"
 LOGIN_URL = "/sign-in"
 LOGIN_REDIRECT_URL = "/"
 
@@ -110,8 +144,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files under runserver and gunicorn alike; finders avoid a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 
-# Sessions: inactivity time-out (renewed on each request) and an absolute limit (SPEC 8).
-SESSION_COOKIE_AGE = CONFIG.sessions.inactivity_timeout_minutes * 60
+# Sessions (SPEC 8): accounts.sessions ends a session idle for sessions.inactivity_timeout_minutes,
+# older than sessions.absolute_limit_hours, or replaced by a newer sign-in, and says why on the
+# sign-in page. The store keeps a session no longer than the absolute limit.
+# SESSION_INACTIVITY_TIMEOUT / SESSION_ABSOLUTE_LIMIT (seconds) override the two, for tests only.
+SESSION_COOKIE_AGE = CONFIG.sessions.absolute_limit_hours * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -126,9 +163,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs: one JSON object per line on stderr (journald collects it), each with the request id, and
+# no personal data (see ops/logs.py). FAMILYCONTEXT_LOG_FORMAT=text for plain lines in development.
+LOG_FORMAT = os.environ.get("FAMILYCONTEXT_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "familycontext.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "familycontext.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "familycontext": {"level": os.environ.get("FAMILYCONTEXT_LOG_LEVEL", "INFO")},
+        # runserver's own access lines carry query strings; the request log above replaces them.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

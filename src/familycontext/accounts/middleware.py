@@ -1,26 +1,26 @@
-"""Session policy: an absolute limit on session length, on top of Django's inactivity expiry."""
+"""Session policy on every request (see ``accounts.sessions``)."""
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.contrib.auth import logout
 from django.shortcuts import redirect
+
+from familycontext.accounts import sessions
 
 
 class SessionPolicyMiddleware:
+    """Ends a session that is idle too long, too old, or replaced by a newer sign-in, and sends
+    its user to the sign-in page with the reason; otherwise records the activity."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            started = request.session.get("signed_in_at")
-            limit = settings.CONFIG.sessions.absolute_limit_hours * 3600
-            if started is None:
-                request.session["signed_in_at"] = time.time()
-            elif time.time() - started > limit:
-                logout(request)
-                return redirect(f"{settings.LOGIN_URL}?ended=absolute")
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            why = sessions.why_it_ended(request)
+            if why:
+                sessions.end(request, why)
+                return redirect(f"{settings.LOGIN_URL}?ended={why}")
+            sessions.touch(request)
         return self.get_response(request)

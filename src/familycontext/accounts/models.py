@@ -1,0 +1,19 @@
+"""Accounts' own records: which session is each user's live one (SPEC 8: one live session per user)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class LiveSession(models.Model):
+    """The one session a user may use. Signing in elsewhere replaces it; the old one then ends
+    at its next request, and its user is told why."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="live_session")
+    session_key = models.CharField(max_length=40)
+    started_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from familycontext.accounts.signals import roles_changed
+
 PRACTITIONER = "practitioner"
 TEAM_MANAGER = "team_manager"
 AUDITOR = "auditor"
@@ -52,16 +54,26 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def set_roles(user, roles: list[str] | tuple[str, ...]) -> None:
-    """Make the user's roles exactly ``roles``."""
+def set_roles(user, roles: list[str] | tuple[str, ...] | set[str] | frozenset[str], *,
+              source: str = "") -> bool:
+    """Make the user's roles exactly ``roles``; returns whether they changed.
+
+    A change is announced (``accounts.signals.roles_changed``) so that it reaches the audit trail.
+    """
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown role(s): {sorted(unknown)}")
     ensure_groups()
-    keep = user.groups.exclude(name__in=ROLES)
-    user.groups.set([*keep, *Group.objects.filter(name__in=roles)])
+    before = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    after = frozenset(roles)
     if hasattr(user, "_familycontext_roles"):
         del user._familycontext_roles
+    if before == after:
+        return False
+    keep = user.groups.exclude(name__in=ROLES)
+    user.groups.set([*keep, *Group.objects.filter(name__in=after)])
+    roles_changed.send(sender=type(user), user=user, before=before, after=after, source=source)
+    return True
 
 
 def role_required(*roles: str) -> Callable:

@@ -116,6 +116,65 @@ class Sessions(_Section):
     absolute_limit_hours: Annotated[int, Field(ge=1, le=24 * 7)] = 10
 
 
+# The product's roles (SPEC 1); accounts.roles defines them, repeated here so that a role map in
+# the configuration file is checked at start-up (the configuration layer imports nothing above it).
+ROLE_NAMES = ("practitioner", "team_manager", "auditor", "data_manager", "administrator")
+
+
+class SingleSignOn(_Section):
+    """OpenID Connect single sign-on (Microsoft Entra ID or any provider with a discovery document)."""
+
+    enabled: bool = False
+    issuer: str = ""
+    client_id: str = ""
+    # The *name* of the environment variable holding the client secret, never the secret itself.
+    client_secret_env: str = "FAMILYCONTEXT_SSO_CLIENT_SECRET"
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "profile", "email"])
+    username_claim: str = "preferred_username"
+    groups_claim: str = "groups"
+    role_map: dict[str, list[str] | str] = Field(default_factory=dict)
+    button_text: str = "Sign in with your council account"
+
+    @model_validator(mode="after")
+    def _complete(self) -> SingleSignOn:
+        if self.enabled and not (self.issuer and self.client_id):
+            raise ValueError("issuer and client_id are needed when single sign-on is enabled")
+        local = ("http://127.0.0.1", "http://localhost")  # a provider on this machine, for tests
+        if self.issuer and not self.issuer.startswith(("https://", *local)):
+            raise ValueError("issuer must be an https:// address")
+        if "openid" not in self.scopes:
+            raise ValueError("scopes must include openid")
+        for group, roles in self.role_map.items():
+            unknown = set([roles] if isinstance(roles, str) else roles) - set(ROLE_NAMES)
+            if unknown:
+                raise ValueError(f"role_map[{group!r}] names unknown role(s) {sorted(unknown)}; "
+                                 f"roles are {', '.join(ROLE_NAMES)}")
+        return self
+
+    def roles_for(self, groups: list[str]) -> set[str]:
+        """The product roles that the provider's groups map to (groups not in the map give none)."""
+        roles: set[str] = set()
+        for group in groups:
+            mapped = self.role_map.get(group, [])
+            roles.update([mapped] if isinstance(mapped, str) else mapped)
+        return roles
+
+
+class LocalAccounts(_Section):
+    """Accounts whose password Family Context keeps, for councils without single sign-on."""
+
+    enabled: bool = True
+    lockout_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    lockout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
+    second_factor: str = "optional"
+
+    @model_validator(mode="after")
+    def _known(self) -> LocalAccounts:
+        if self.second_factor not in ("off", "optional", "required"):
+            raise ValueError("second_factor must be 'off', 'optional' or 'required'")
+        return self
+
+
 class Loading(_Section):
     max_rejected_share: Share = 0.05
     max_record_drop_share: Share = 0.5
@@ -137,6 +196,19 @@ class Linkage(_Section):
 
 class Audit(_Section):
     retention_days: Annotated[int, Field(ge=30)] = 730
+    alert_views_per_hour: Annotated[int, Field(ge=1)] = 60
+    break_glass_min_length: Annotated[int, Field(ge=10, le=1000)] = 30
+
+
+class Api(_Section):
+    """The JSON API (docs/api.md): a per-client request budget and bearer-token checks."""
+
+    requests_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 120
+    max_token_days: Annotated[int, Field(ge=1, le=3660)] = 365
+    # OIDC bearer tokens: audience expected in "aud" (default: the [sso] client id) and the
+    # claim naming the user (default: the [sso] user claim, else preferred_username).
+    bearer_audience: str = ""
+    bearer_user_claim: str = ""
 
 
 class Configuration(_Section):
@@ -150,6 +222,16 @@ class Configuration(_Section):
     loading: Loading = Loading()
     linkage: Linkage = Linkage()
     audit: Audit = Audit()
+    api: Api = Api()
+    sso: SingleSignOn = SingleSignOn()
+    local_accounts: LocalAccounts = LocalAccounts()
+
+    @model_validator(mode="after")
+    def _some_way_in(self) -> Configuration:
+        if not self.local_accounts.enabled and not self.sso.enabled:
+            raise ValueError("local_accounts.enabled = false needs sso.enabled = true "
+                             "(otherwise nobody could sign in)")
+        return self
 
 
 class ConfigError(Exception):

@@ -1,11 +1,23 @@
-"""Writing the audit trail. Views call ``record`` once per audited action."""
+"""Writing the audit trail (SPEC 8). Views call ``record`` once per audited action; commands,
+loads and signal handlers call ``record_event``, which needs no request.
+
+Every entry is chained (``governance.chain``) and checked against the alert rules
+(``governance.alerts``) as it is written.
+"""
 
 from __future__ import annotations
 
+import contextvars
+import getpass
 from typing import Any
 
+from familycontext.governance import alerts, chain
 from familycontext.governance.models import AuditAction, AuditEntry
-from familycontext.governance.reason import current_reason
+from familycontext.governance.reason import Reason, current_reason
+
+# The request being served on this thread, set by ``governance.middleware``; lets events raised
+# deep inside a request (a role change, a restriction) name who did it and from where.
+current_request: contextvars.ContextVar = contextvars.ContextVar("familycontext_request", default=None)
 
 
 def _display_name(user) -> str:
@@ -18,6 +30,70 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def command_line_actor() -> str:
+    """Who ran a command: the operating-system account, since there is no signed-in user."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name in some containers
+        name = "unknown"
+    return f"command line ({name})"
+
+
+def _dob_shown(person, date_of_birth_shown: str | None) -> str:
+    if date_of_birth_shown is not None:
+        return date_of_birth_shown
+    if getattr(person, "date_of_birth", None):
+        return person.date_of_birth.strftime("%-d %B %Y")
+    return "Not known"
+
+
+def build_entry(
+    action: AuditAction | str,
+    *,
+    user=None,
+    username: str = "",
+    person=None,
+    date_of_birth_shown: str | None = None,
+    search_terms: dict[str, Any] | None = None,
+    reason: Reason | None = None,
+    address: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An unsaved entry with who, what, whom, why and where filled in."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    entry = AuditEntry(
+        user_id=user.pk if signed_in else None,
+        username=(user.get_username() if signed_in else username or "")[:150],
+        user_name=_display_name(user) if signed_in else "",
+        action=str(action),
+        search_terms=search_terms,
+        client_address=address,
+        details=details,
+    )
+    if person is not None:
+        entry.person_id = person.id
+        entry.person_name = person.full_name
+        entry.person_date_of_birth = _dob_shown(person, date_of_birth_shown)
+        entry._person = person  # not stored: lets the alert rules compare family names and areas
+    if reason is not None:
+        entry.reason_cms_id = reason.cms_id
+        entry.reason_type = reason.type
+        entry.reason_text = reason.text
+    return entry
+
+
+def _from_request(request, action, **kwargs) -> AuditEntry:
+    user = getattr(request, "user", None)
+    reason = current_reason(request) if hasattr(request, "session") else None
+    return build_entry(action, user=user, reason=reason, address=client_address(request), **kwargs)
+
+
+def _write(entries: list[AuditEntry]) -> list[AuditEntry]:
+    chain.append(entries)
+    alerts.check(entries)
+    return entries
+
+
 def record(
     request,
     action: AuditAction | str,
@@ -26,39 +102,47 @@ def record(
     *,
     username: str | None = None,
     date_of_birth_shown: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry: who (from the request), the reason in the session, and what was seen.
 
     ``username`` names the account for a failed sign-in, when there is no signed-in user.
     """
-    user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
-    reason = current_reason(request) if hasattr(request, "session") else None
-    entry = AuditEntry(
-        user_id=user.pk if signed_in else None,
-        username=(user.get_username() if signed_in else (username or ""))[:150],
-        user_name=_display_name(user) if signed_in else "",
-        action=str(action),
-        search_terms=search_terms,
-        client_address=client_address(request),
-    )
-    if person is not None:
-        entry.person_id = person.id
-        entry.person_name = person.full_name
-        if date_of_birth_shown is not None:
-            entry.person_date_of_birth = date_of_birth_shown
-        elif person.date_of_birth:
-            entry.person_date_of_birth = person.date_of_birth.strftime("%-d %B %Y")
-        else:
-            entry.person_date_of_birth = "Not known"
-    if reason is not None:
-        entry.reason_cms_id = reason.cms_id
-        entry.reason_type = reason.type
-        entry.reason_text = reason.text
-    entry.save()
-    return entry
+    entry = _from_request(request, action, username=username or "", person=person,
+                          date_of_birth_shown=date_of_birth_shown, search_terms=search_terms,
+                          details=details)
+    return _write([entry])[0]
 
 
 def record_many(request, action: AuditAction | str, people) -> list[AuditEntry]:
-    """One entry per person, e.g. everyone shown on a page of results."""
-    return [record(request, action, person=p) for p in people]
+    """One entry per person, e.g. everyone shown on a page of results, in one transaction."""
+    entries = [_from_request(request, action, person=p) for p in people]
+    return _write(entries) if entries else []
+
+
+def record_event(
+    action: AuditAction | str,
+    *,
+    user=None,
+    actor: str = "",
+    person=None,
+    search_terms: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+    address: str | None = None,
+    reason: Reason | None = None,
+) -> AuditEntry:
+    """Append one entry without a request: data loads, commands, purges, signal handlers.
+
+    Who: ``user`` if given; otherwise the signed-in user of the request being served on this
+    thread, if any; otherwise ``actor`` (default: the operating-system account running the command).
+    """
+    request = current_request.get()
+    if user is None and request is not None and getattr(request, "user", None) is not None \
+            and request.user.is_authenticated:
+        user = request.user
+        address = address or client_address(request)
+        reason = reason or (current_reason(request) if hasattr(request, "session") else None)
+    username = "" if user is not None else (actor or command_line_actor())
+    entry = build_entry(action, user=user, username=username, person=person,
+                        search_terms=search_terms, reason=reason, address=address, details=details)
+    return _write([entry])[0]

@@ -9,7 +9,8 @@ a source's rows vanish when its next snapshot no longer holds them.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 
 from familycontext.sources.services import SERVICE_LABELS
 
@@ -119,6 +120,11 @@ class SourceRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "record_id"], name="record_id_unique_in_snapshot")]
+        indexes = [
+            # people.family.same_address looks records up by postcode without spaces, upper case:
+            # without this index every person page read every live record (issue 9 load test).
+            models.Index(Replace(Upper("postcode"), Value(" "), Value("")), name="sourcerecord_postcode_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_id}: {self.first_name} {self.last_name}"
@@ -138,6 +144,10 @@ class Row(models.Model):
 class CmsRelationship(Row):
     related_record_id = models.CharField(max_length=100)
     relationship = models.CharField(max_length=100)
+
+    class Meta:
+        # people.family.linked_in_cms finds relationships *to* a person by the related record id.
+        indexes = [models.Index(fields=["snapshot", "related_record_id"], name="cmsrel_related_record")]
 
 
 class SchoolEnrolment(Row, Contact):

@@ -29,11 +29,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def add_security_headers(response: HttpResponse, *, private: bool) -> HttpResponse:
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def add_security_headers(response: HttpResponse, *, private: bool = False) -> HttpResponse:
+    """The headers every response carries; a view may set its own CSP first (e.g. API docs)."""
     response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.setdefault("X-Frame-Options", "DENY")
     response.setdefault("X-Content-Type-Options", "nosniff")
     response.setdefault("Referrer-Policy", "same-origin")
+    response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if private:
         # Pages about people must not be kept by the browser or any cache on the way.
         response["Cache-Control"] = "no-store"
@@ -58,3 +64,17 @@ def page(view: Callable, *, public: bool = False) -> Callable:
         return add_security_headers(response, private=not public)
 
     return wrapped
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response: pages, errors (including 500s), static files, API.
+
+    Listed before Django's SecurityMiddleware (which adds HSTS on HTTPS) and WhiteNoise, so the
+    static files WhiteNoise answers carry them too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return add_security_headers(self.get_response(request))

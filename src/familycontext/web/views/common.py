@@ -9,7 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from familycontext.accounts.roles import CAN_VIEW_PEOPLE, has_role
+from familycontext.accounts.roles import (
+    AUDITOR,
+    CAN_VIEW_PEOPLE,
+    DATA_MANAGER,
+    TEAM_MANAGER,
+    has_role,
+)
 from familycontext.governance.reason import current_reason
 
 
@@ -22,6 +28,9 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any] | N
         "signed_in": signed_in,
         "user_display_name": (user.get_full_name() or user.get_username()) if signed_in else "",
         "can_view_people": signed_in and has_role(user, *CAN_VIEW_PEOPLE),
+        "is_data_manager": signed_in and has_role(user, DATA_MANAGER),
+        "is_auditor": signed_in and has_role(user, AUDITOR),
+        "is_team_manager": signed_in and has_role(user, TEAM_MANAGER),
         "reason": current_reason(request) if signed_in else None,
         "now": timezone.now(),
         "current_path": request.path,

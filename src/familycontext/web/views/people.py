@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
+from familycontext.accounts.roles import CAN_VIEW_PEOPLE, DATA_MANAGER, has_role, role_required
+from familycontext.governance import break_glass, restrictions
 from familycontext.governance.audit import record
 from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import REASON_TYPES, current_reason, set_reason
@@ -24,6 +25,7 @@ from familycontext.people.models import Person
 from familycontext.people.records import addresses, live_records, other_names
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
 from familycontext.web import cards as service_cards
+from familycontext.web import printout
 from familycontext.web.forms import ReasonForm
 from familycontext.web.views.auth import safe_next
 from familycontext.web.views.common import render_page
@@ -70,11 +72,39 @@ def reason(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _restricted_gate(request: HttpRequest, subject: Person) -> str | None:
+    """None when the user may see everything about ``subject``; otherwise why not.
+
+    A restricted person (by the CMS or a data manager) is opened by break-glass for this session;
+    once opened, ``subject.restricted`` is cleared in memory so the page shows what break-glass grants.
+    """
+    if not restrictions.is_restricted(subject):
+        return None
+    if break_glass.granted(request, subject.id):
+        subject.restricted = False
+        subject.break_glass = True
+        return None
+    subject.restricted = True
+    return "restricted"
+
+
+def _restriction_context(request: HttpRequest, subject: Person) -> dict:
+    notice = ("You are seeing a restricted record through break-glass access. Your reason was recorded "
+              "and auditors have been told.") if getattr(subject, "break_glass", False) else ""
+    return {"break_glass_notice": notice, "can_restrict": has_role(request.user, DATA_MANAGER)}
+
+
 @role_required(*CAN_VIEW_PEOPLE)
 @reason_required
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
     subject = get_object_or_404(Person, pk=person_id)
     today = timezone.localdate()
+    gate = _restricted_gate(request, subject)
+    if gate is not None:
+        record(request, AuditAction.VIEWED_PERSON, person=subject)
+        return render_page(request, "web/restricted_person.html", {
+            "person": subject, "age": age_text(subject.date_of_birth, today),
+            "can_restrict": has_role(request.user, DATA_MANAGER)})
     records = list(live_records(subject.id))
     linked = linked_in_cms(subject)
     # Listing who lives at a restricted person's address would disclose the address.
@@ -91,6 +121,7 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
         "linked": [{"item": lp, "age": age_text(lp.person.date_of_birth if lp.person else None, today)}
                    for lp in linked],
         "nearby": [{"person": p, "age": age_text(p.date_of_birth, today)} for p in nearby],
+        **_restriction_context(request, subject),
     })
 
 
@@ -102,14 +133,14 @@ def service_details(request: HttpRequest, person_id: str, service: str) -> HttpR
     if key is None:
         raise Http404("No such service")
     subject = get_object_or_404(Person, pk=person_id)
-    if subject.restricted:
-        # Details of a restricted person (adoption, refuge) need break-glass access (SPEC 8),
-        # which is not built yet: until it is, nobody sees them.
-        raise PermissionDenied("Restricted record")
+    if _restricted_gate(request, subject) is not None:
+        # Details of a restricted person (adoption, refuge) need break-glass access (SPEC 8).
+        raise PermissionDenied("Restricted record: break-glass access needed")
     card = service_cards.card(subject, key, timezone.localdate())
     if not card.shown_for_age:
         raise Http404("Not shown for this person's age")
     record(request, DETAIL_ACTIONS[key], person=subject)
+    printout.remember_opened(request, subject.id, key)  # its contact may go on the printout
     fragment = request.headers.get("X-Requested-With") == "fetch"
     template = "web/service_details_fragment.html" if fragment else "web/service_details.html"
     response = render_page(request, template, {"person": subject, "card": card})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
+from familycontext.governance import restrictions
 from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
 from familycontext.people.search import find_by_identifier, search_people
@@ -65,6 +66,7 @@ def results(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(people, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     record_many(request, AuditAction.SHOWN_IN_RESULTS, page.object_list)
+    restrictions.apply(page.object_list)  # data managers' restrictions hide the address too
     today = timezone.localdate()
     rows = [{"person": p, "age": age_text(p.date_of_birth, today)} for p in page.object_list]
     return render_page(request, "web/results.html", {

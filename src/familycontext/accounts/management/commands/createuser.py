@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from familycontext.accounts.roles import ROLES, set_roles
+from familycontext.accounts.signals import account_changed
 
 
 class Command(BaseCommand):
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         user.is_active = True
         user.set_password(password)
         user.save()
-        set_roles(user, options["role"])
+        account_changed.send(sender=type(user), user=user,
+                             change="created" if created else "password reset", source="command")
+        set_roles(user, options["role"], source="command")
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} {username} with roles: {', '.join(options['role'])}")

@@ -46,5 +46,5 @@ class Command(BaseCommand):
             password = demo_password()
             user.set_password(password)
             user.save()
-            set_roles(user, list(roles))
+            set_roles(user, list(roles), source="demo-users command")
             self.stdout.write(f"  {username:<24} {password}   ({', '.join(roles)})")

@@ -1,0 +1,351 @@
+"""The Family Context reference API contract (shared/reference/family-context-api-v0.0.1.yaml),
+served at the paths it declares (/api/auth/..., /api/search/person, /api/person/...), so clients
+written for the reference implementation work. Where the document and its reference client disagree,
+the client wins (see docs/api.md): login answers 302 to /api/auth/status (which answers 200), person
+ids may carry the client's "fc:" prefix, related individuals answer with and without the trailing
+slash, and ServiceDetail.schema is the service's schema with $refs inlined and x-item-seq ordering.
+
+The same authentication, roles, reason for access, audit and display rules as /api/v1.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from datetime import date
+from functools import cache, wraps
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import authenticate as check_password
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from familycontext.accounts import lockout, second_factor
+from familycontext.accounts.roles import CAN_VIEW_PEOPLE, has_role
+from familycontext.api import readers
+from familycontext.api.auth import authenticate, require
+from familycontext.api.people import DETAIL_ACTIONS, get_person, open_service_card
+from familycontext.api.problems import ApiProblem, problem_response
+from familycontext.api.reasons import reason_from_request, record, record_many
+from familycontext.api.schemas import plausible_birth_date
+from familycontext.governance import audit, restrictions
+from familycontext.governance.models import AuditAction
+from familycontext.governance.reason import REASON_TYPES, Reason, set_reason
+from familycontext.people.family import linked_in_cms, same_address
+from familycontext.people.models import Person
+from familycontext.people.search import search_people
+from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
+
+logger = logging.getLogger(__name__)
+CONTRACT_PATH = Path(__file__).with_name("reference-contract-v0.0.1.yaml")
+SCHEMA_ROOT = "http://www.sfdl.org.uk/schemas/fc/0.0.1#"
+SERVICE_IDS = {SCHOOL: "School", HOUSING: "Housing", ADULT_SOCIAL_CARE: "AdultSocialCare", POLICE: "Police"}
+ID_SERVICES = {v.lower(): k for k, v in SERVICE_IDS.items()} | {
+    slug: key for slug, key in readers.SLUG_SERVICES.items()}
+PAGE_SIZE = 20
+
+
+@cache
+def contract() -> dict:
+    return yaml.safe_load(CONTRACT_PATH.read_text())
+
+
+def _inline(schema_name: str) -> dict:
+    """A component schema with $refs inlined and x-item-seq on each property, as the reference
+    server sends it and its client needs (it orders fields by x-item-seq)."""
+    schemas = contract()["components"]["schemas"]
+    item = copy.deepcopy(schemas[schema_name])
+    for seq, (name, prop) in enumerate(item.get("properties", {}).items(), start=1):
+        if "$ref" in prop:
+            inner = _inline(prop["$ref"].rsplit("/", 1)[-1])
+            inner.setdefault("title", prop.get("title"))
+            prop = item["properties"][name] = inner
+        if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+            prop["items"] = _inline(prop["items"]["$ref"].rsplit("/", 1)[-1])
+        prop["x-item-seq"] = seq
+    item["x-ref"] = SCHEMA_ROOT + schema_name
+    return item
+
+
+def endpoint(*methods: str):
+    """Method check, problems for errors, no caching, CSRF handled as docs/api.md says."""
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise ApiProblem(405, "method-not-allowed", f"Use {' or '.join(methods)}.",
+                                     headers={"Allow": ", ".join(methods)})
+                if request.method == "POST" and request.content_type != "application/json":
+                    raise ApiProblem(415, "json-required", "Send the body as application/json.")
+                response = view(request, *args, **kwargs)
+            except ApiProblem as problem:
+                response = problem_response(problem, request.path)
+            except Exception:  # never a stack trace to the client; the log has it
+                logger.exception("Reference API error on %s", request.path)
+                response = problem_response(ApiProblem(500, "server-error", "Something went wrong on "
+                                                       "the server. It has been logged."), request.path)
+            response["Cache-Control"] = "no-store"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _json_body(request: HttpRequest) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiProblem(400, "invalid-json", "The body is not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "invalid-json", "The body must be a JSON object.")
+    return body
+
+
+def _people_caller(request: HttpRequest):
+    principal = authenticate(request, csrf=False)
+    require(principal, "read:people", *CAN_VIEW_PEOPLE)
+    return principal
+
+
+def _person_id(raw: str) -> Person:
+    """The reference client asks for 'fc:<id>'; 'cms:<id>' finds by case management system id."""
+    kind, sep, value = raw.partition(":")
+    if sep and kind.lower() == "cms":
+        found = Person.objects.filter(cms_id=value).first()
+        if found is None:
+            raise ApiProblem(404, "not-found", f"There is no person with CMS id {value[:40]!r}.")
+        return get_person(found.id)
+    return get_person(value if sep and kind.lower() == "fc" else raw)
+
+
+def _drop_empty(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def person_json(person: Person) -> dict[str, Any]:
+    """The contract's Person: gender in lower case and left out when unknown; no address when restricted."""
+    gender = (person.gender or "").lower()
+    return _drop_empty({
+        "id": person.id, "cmsId": person.cms_id, "firstName": person.first_name,
+        "lastName": person.last_name,
+        "dateOfBirth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "gender": gender if gender in ("male", "female", "other") else None,
+        "address": None if person.restricted else ", ".join(p for p in (person.address, person.postcode) if p),
+    }) | {"firstName": person.first_name, "lastName": person.last_name}
+
+
+# --- auth ---------------------------------------------------------------------------------------
+
+@endpoint("GET")
+def auth_status(request: HttpRequest) -> HttpResponse:
+    principal = authenticate(request, csrf=False)
+    if not has_role(principal.user, *CAN_VIEW_PEOPLE):
+        raise ApiProblem(403, "role-required", "Your account has no role that may view people.")
+    user = principal.user
+    return JsonResponse({"id": user.get_username(), "name": user.get_full_name() or user.get_username(),
+                         "status": "authenticated"})
+
+
+@endpoint("POST")
+def auth_login(request: HttpRequest) -> HttpResponse:
+    """Sign in with a local account; an optional "reason" {cmsId, type, text} is kept for the session."""
+    body = _json_body(request)
+    userid, password = body.get("userid"), body.get("password")
+    if not isinstance(userid, str) or not isinstance(password, str) or not userid or not password:
+        raise ApiProblem(401, "sign-in-failed", "Send userid and password.")
+    if not settings.CONFIG.local_accounts.enabled:
+        raise ApiProblem(401, "sign-in-failed", "Local accounts are switched off here: sign in with "
+                         "the council's single sign-on in the web app, or use a token.")
+    user = check_password(request, username=userid[:150], password=password)
+    if user is None:
+        locked = lockout.locked_out(request)
+        audit.record(request, AuditAction.SIGN_IN_FAILED, username=userid[:150],
+                     details={"method": "password (reference API)", "locked_out": locked})
+        raise ApiProblem(401, "sign-in-failed", "This account is locked after too many failed sign-ins."
+                         if locked else "The userid and password do not match an account.")
+    if second_factor.needs_code(user) or second_factor.must_set_up(user):
+        raise ApiProblem(401, "second-factor-required", "This account signs in with an authenticator "
+                         "code, which this sign-in cannot take: use the web app or an API token.")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    audit.record(request, AuditAction.SIGNED_IN, details={"method": "password (reference API)"})
+    given = body.get("reason")
+    if isinstance(given, dict):
+        kind = str(given.get("type", "")).replace("-", "_")
+        cms_id, text = str(given.get("cmsId", "")).strip()[:100], str(given.get("text", "")).strip()[:1000]
+        if cms_id and kind in REASON_TYPES and (kind != "other" or text):
+            set_reason(request, Reason(cms_id=cms_id, type=kind, text=text if kind == "other" else ""))
+    return redirect("/api/auth/status")
+
+
+@endpoint("POST")
+def auth_logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(request, AuditAction.SIGNED_OUT)
+    logout(request)
+    return redirect("/api/auth/status")
+
+
+# --- people -------------------------------------------------------------------------------------
+
+def _page(body: dict) -> tuple[int, int]:
+    details = body.get("paginationDetails") or {}
+    if not isinstance(details, dict):
+        raise ApiProblem(400, "invalid-request", "paginationDetails must be an object.")
+    size, number = details.get("resultsPerPage", PAGE_SIZE), details.get("pageNumber", 1)
+    if not isinstance(size, int) or not isinstance(number, int) or isinstance(size, bool) \
+            or isinstance(number, bool) or not 1 <= size <= 100 or not 0 <= number <= 10_000:
+        raise ApiProblem(400, "invalid-request",
+                         "resultsPerPage must be 1 to 100 and pageNumber 1 or more (pages count from 1).")
+    return size, max(number, 1)
+
+
+@endpoint("POST", "HEAD")
+def search_person(request: HttpRequest) -> HttpResponse:
+    _people_caller(request)
+    if request.method == "HEAD":
+        return HttpResponse(status=200)
+    body = _json_body(request)
+    first, last = body.get("firstName"), body.get("lastName")
+    if not isinstance(first, str) or not isinstance(last, str) or not first.strip() or not last.strip():
+        raise ApiProblem(400, "invalid-request", "firstName and lastName are required.")
+    dob = None
+    if body.get("dateOfBirth") not in (None, ""):
+        try:
+            dob = plausible_birth_date(date.fromisoformat(str(body["dateOfBirth"])))
+        except ValueError as exc:
+            raise ApiProblem(400, "invalid-request", "dateOfBirth must be a date like 2015-03-31, "
+                             "from 1900 to today.") from exc
+    size, number = _page(body)
+    terms = {"first_name": first[:200], "last_name": last[:200]} | (
+        {"date_of_birth": dob.isoformat()} if dob else {})
+    record(request, None, AuditAction.SEARCHED, search_terms=terms)
+    people = restrictions.apply(search_people(first[:200], last[:200], dob))
+    shown = people[(number - 1) * size:number * size]
+    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, shown)
+    return JsonResponse({
+        "paginationInfo": {"totalResults": len(people), "resultsPerPage": size, "pageNumber": number},
+        "results": [person_json(p) for p in shown],
+    })
+
+
+@endpoint("GET")
+def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    _people_caller(request)
+    reason = reason_from_request(request, required=True)
+    subject = _person_id(person_id)
+    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    return JsonResponse(person_json(subject))
+
+
+def _summary(card) -> dict[str, Any]:
+    facts = card.freshness
+    return _drop_empty({
+        "id": SERVICE_IDS[card.service], "title": card.title,
+        "lastSynchronised": facts.as_of.isoformat() if facts else None,
+        "coverageStartDate": facts.coverage_start.isoformat() if facts and facts.coverage_start else None,
+        "coverageEndDate": facts.coverage_end.isoformat() if facts and facts.coverage_end else None,
+        "dataSource": card.source_name, "coverageExplanation": facts.coverage_explanation if facts else None,
+    }) | {"recordsAvailable": card.records_found}
+
+
+@endpoint("GET")
+def person_services(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Like the reference server: only services shown for the person's age (and loaded)."""
+    _people_caller(request)
+    reason = reason_from_request(request, required=True)
+    subject = _person_id(person_id)
+    cards = [c for c in readers.cards(subject, timezone.localdate()) if c.shown_for_age and c.loaded]
+    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    return JsonResponse([_summary(c) for c in cards], safe=False)
+
+
+def _contact(contact) -> dict | None:
+    if contact is None:
+        return None
+    return {"name": contact.name, "email": contact.email, "phone": contact.phone, "role": contact.role}
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def service_data(service: str, details) -> dict[str, Any]:
+    """The card's details under the contract's School / Housing / AdultSocialCare / Police names."""
+    if details is None:
+        return {}
+    if service == SCHOOL:
+        data = {"serviceInvolvement": details.involvement, "contact": _contact(details.contact),
+                "schoolName": details.school_name, "admissionType": details.admission_type}
+    elif service == HOUSING:
+        data = {"serviceInvolvement": details.involvement, "housingAssociation": details.housing_association,
+                "contact": _contact(details.contact), "tenancyStart": _day(details.tenancy_start),
+                "antiSocialBehaviour": details.anti_social_behaviour, "rentArrears": details.rent_arrears,
+                "noticeSeekingPossession": details.notice_seeking_possession, "eviction": details.eviction}
+    elif service == ADULT_SOCIAL_CARE:
+        data = {"serviceInvolvement": details.involvement,
+                "localAuthorityOrganisation": details.local_authority_organisation,
+                "contact": _contact(details.contact),
+                "startDateOfLastInvolvement": _day(details.start_of_last_involvement),
+                "dateOfMostRecentInteraction": _day(details.most_recent_interaction)}
+    else:
+        data = {"policeArea": details.police_area, "contact": _contact(details.contact),
+                "safeGuardingOffences": [
+                    {"dateOfOffence": o.offence_date.isoformat(), "typeOfOffence": o.offence_type,
+                     "natureOfInvolvement": o.nature_of_involvement} for o in details.safeguarding_offences],
+                "nonSafeGuardingOffences": [
+                    {"recordsFound": "Yes" if details.non_safeguarding_records_found else "No"}]}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@endpoint("GET")
+def person_service(request: HttpRequest, person_id: str, service_type: str) -> HttpResponse:
+    _people_caller(request)
+    reason = reason_from_request(request, required=True)
+    key = ID_SERVICES.get(service_type.lower())
+    if key is None:
+        raise ApiProblem(404, "not-found", "No such service: use School, Housing, AdultSocialCare or Police.")
+    subject = _person_id(person_id)
+    card = open_service_card(request, subject, key)
+    record(request, reason, DETAIL_ACTIONS[key], person=subject)
+    if not card.loaded:
+        raise ApiProblem(404, "not-found", card.flag_text)
+    return JsonResponse({"summary": _summary(card), "schema": _inline(SERVICE_IDS[key]),
+                         "data": service_data(key, card.details)})
+
+
+@endpoint("GET", "HEAD")
+def person_related(request: HttpRequest, person_id: str) -> HttpResponse:
+    _people_caller(request)
+    if request.method == "HEAD":
+        _person_id(person_id)
+        return HttpResponse(status=200)
+    reason = reason_from_request(request, required=True)
+    subject = _person_id(person_id)
+    linked = linked_in_cms(subject)
+    people = restrictions.apply([lp.person for lp in linked if lp.person])
+    nearby = [] if subject.restricted else [
+        p for p in restrictions.apply(same_address(subject, exclude={p.id for p in people}))
+        if not p.restricted]
+    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    related = [person_json(lp.person) | {"relationship": lp.relationship, "relationshipToId": subject.id}
+               for lp in linked if lp.person]
+    related += [person_json(p) | {"relationship": "Same address in other records",
+                                  "relationshipToId": subject.id} for p in nearby]
+    return JsonResponse(related, safe=False)
+
+
+def contract_document(request: HttpRequest) -> HttpResponse:
+    """The reference contract itself, as served here (unchanged)."""
+    return HttpResponse(CONTRACT_PATH.read_text(), content_type="application/yaml; charset=utf-8")

@@ -1,0 +1,104 @@
+"""Alerts for auditors (SPEC 8), raised as audit entries are written.
+
+- a user opens a person who has the user's own family name (and, when the council records the
+  user's postcode district, lives in the same district): a possible personal interest;
+- a user opens more people in an hour than ``audit.alert_views_per_hour`` allows;
+- every break-glass access.
+
+Rules are deliberately simple and explainable: an alert is a prompt for a conversation, not a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from familycontext.governance.models import Alert, AuditAction, AuditEntry, StaffArea
+
+_LETTERS = re.compile(r"[^a-z]")
+
+
+def _surname_key(name: str) -> str:
+    return _LETTERS.sub("", (name or "").casefold())
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code of a UK postcode ("SK4 2AB" -> "SK4"), or "" when there is none."""
+    compact = re.sub(r"\s+", "", (postcode or "").upper())
+    return compact[:-3] if len(compact) >= 5 else ""
+
+
+def _new_alert(entry: AuditEntry, kind: str, message: str) -> Alert:
+    return Alert.objects.create(
+        kind=kind, at=entry.at, user_id=entry.user_id, username=entry.username,
+        user_name=entry.user_name, person_id=entry.person_id, person_name=entry.person_name,
+        audit_sequence=entry.sequence, message=message)
+
+
+def _same_surname(entry: AuditEntry) -> None:
+    person = getattr(entry, "_person", None)
+    if entry.user_id is None or person is None:
+        return
+    user = get_user_model().objects.filter(pk=entry.user_id).first()
+    surname = _surname_key(getattr(user, "last_name", ""))
+    if not surname or surname != _surname_key(getattr(person, "last_name", "")):
+        return
+    area = StaffArea.objects.filter(user_id=entry.user_id).values_list("postcode_district", flat=True).first()
+    person_area = postcode_district(getattr(person, "postcode", ""))
+    if area and person_area and area.upper() != person_area:
+        return
+    day_start = entry.at - timedelta(hours=24)
+    if Alert.objects.filter(kind=Alert.Kind.SAME_SURNAME, user_id=entry.user_id, person_id=entry.person_id,
+                            at__gte=day_start).exists():
+        return
+    where = f" in the same postcode district ({person_area})" if area and person_area else ""
+    _new_alert(entry, Alert.Kind.SAME_SURNAME,
+               f"{entry.user_name or entry.username} opened {entry.person_name}, who shares their family name{where}.")
+
+
+def _many_views(entry: AuditEntry) -> None:
+    if entry.user_id is None:
+        return
+    limit = settings.CONFIG.audit.alert_views_per_hour
+    hour_ago = entry.at - timedelta(hours=1)
+    views = AuditEntry.objects.filter(user_id=entry.user_id, action=AuditAction.VIEWED_PERSON,
+                                      at__gt=hour_ago, at__lte=entry.at).count()
+    if views <= limit:
+        return
+    if Alert.objects.filter(kind=Alert.Kind.MANY_VIEWS, user_id=entry.user_id, at__gt=hour_ago).exists():
+        return
+    _new_alert(entry, Alert.Kind.MANY_VIEWS,
+               f"{entry.user_name or entry.username} opened {views} people in an hour, more than the "
+               f"{limit} the council set (audit.alert_views_per_hour).")
+
+
+def _break_glass(entry: AuditEntry) -> None:
+    justification = (entry.details or {}).get("justification", "")
+    _new_alert(entry, Alert.Kind.BREAK_GLASS,
+               f"{entry.user_name or entry.username} used break-glass to see restricted details of "
+               f"{entry.person_name}. Justification: {justification}")
+
+
+def check(entries: list[AuditEntry]) -> None:
+    """Raise the alerts these newly written entries call for."""
+    for entry in entries:
+        if entry.action == AuditAction.BREAK_GLASS:
+            _break_glass(entry)
+            _same_surname(entry)
+        elif entry.action == AuditAction.VIEWED_PERSON:
+            _same_surname(entry)
+            _many_views(entry)
+
+
+def unreviewed_count() -> int:
+    return Alert.objects.filter(reviewed_at__isnull=True).count()
+
+
+def mark_reviewed(alert: Alert, by: str) -> None:
+    alert.reviewed_at = timezone.now()
+    alert.reviewed_by = by[:150]
+    alert.save(update_fields=["reviewed_at", "reviewed_by"])

@@ -1,0 +1,69 @@
+"""Restricted people (SPEC 8): adoption, refuge and the like.
+
+A person is restricted when the CMS says so (``Person.restricted``, from ``SourceRecord.restricted``)
+or when a data manager has restricted them here. Pages and the API ask ``is_restricted`` /
+``apply`` rather than reading the flag, so both sources of restriction count everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from familycontext.governance.models import AuditAction, Restriction
+
+MIN_REASON_LENGTH = 10
+
+
+def latest(person_id: str) -> Restriction | None:
+    """The data manager's restriction in force for a person (the newest row), if any."""
+    return Restriction.objects.filter(person_id=person_id).order_by("-at", "-id").first()
+
+
+def restricted_ids(person_ids: Iterable[str]) -> set[str]:
+    """Which of these people a data manager has restricted (latest decision per person)."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    newest: dict[str, bool] = {}
+    for person_id, restricted in (Restriction.objects.filter(person_id__in=ids)
+                                  .order_by("person_id", "-at", "-id").values_list("person_id", "restricted")):
+        newest.setdefault(person_id, restricted)
+    return {p for p, restricted in newest.items() if restricted}
+
+
+def is_restricted(person) -> bool:
+    """Restricted by the CMS or by a data manager."""
+    if getattr(person, "restricted", False):
+        return True
+    override = latest(person.id)
+    return bool(override and override.restricted)
+
+
+def apply(people: list) -> list:
+    """Mark (in memory) the people a data manager has restricted, so templates and serialisers
+    that read ``person.restricted`` hide what they must. Returns the same list."""
+    overridden = restricted_ids(p.id for p in people if not getattr(p, "restricted", False))
+    for p in people:
+        if p.id in overridden:
+            p.restricted = True
+    return people
+
+
+def change(person, *, restricted: bool, reason: str, user) -> Restriction:
+    """A data manager restricts or lifts their restriction; recorded in the audit trail."""
+    from familycontext.governance.audit import record_event
+
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValueError(f"A reason of at least {MIN_REASON_LENGTH} characters is needed")
+    name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    with transaction.atomic():
+        row = Restriction.objects.create(
+            person_id=person.id, restricted=restricted, reason=reason,
+            set_by_id=getattr(user, "pk", None), set_by=name[:300], at=timezone.now())
+        record_event(AuditAction.RESTRICTION_CHANGED, user=user, person=person,
+                     details={"restricted": restricted, "reason": reason})
+    return row

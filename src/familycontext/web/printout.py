@@ -1,0 +1,64 @@
+"""The print version of a person page, for the case record (issue 10).
+
+It carries only what the user has already seen in this session: the person's flags, the ecomap's
+flags, and the contacts of the cards the user opened. Opened cards are remembered in the session
+(``remember_opened``) when their details are served, so a printout can never show a contact the
+user did not open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from familycontext.involvement.cards import Card
+from familycontext.involvement.contacts import ContactDetails
+from familycontext.people.models import Person
+from familycontext.sources.models import Snapshot
+from familycontext.sources.services import CMS, SERVICE_LABELS
+
+OPENED_SESSION_KEY = "opened_cards"
+
+
+def remember_opened(request, person_id: str, service: str) -> None:
+    """Note that this session opened ``service``'s card for the person (its details were shown)."""
+    opened = [list(pair) for pair in request.session.get(OPENED_SESSION_KEY, [])]
+    if [person_id, service] not in opened:
+        opened.append([person_id, service])
+        request.session[OPENED_SESSION_KEY] = opened
+
+
+def opened_cards(request) -> list[tuple[str, str]]:
+    """(person id, service) for every card opened in this session, in the order opened."""
+    return [(p, s) for p, s in request.session.get(OPENED_SESSION_KEY, [])]
+
+
+@dataclass(frozen=True)
+class OpenedContact:
+    person: Person
+    card: Card
+
+    @property
+    def contact(self) -> ContactDetails | None:
+        return getattr(self.card.details, "contact", None) if self.card.details else None
+
+
+@dataclass(frozen=True)
+class SourceDate:
+    service: str
+    source_name: str
+    as_of: datetime
+
+
+def source_dates(cards: list[Card]) -> list[SourceDate]:
+    """How current each source on the printout is: the case management system (it says who is
+    related) and every source behind a card, each once."""
+    found: dict[tuple[str, str], SourceDate] = {}
+    for snapshot in Snapshot.objects.filter(live=True, source__service=CMS).select_related("source"):
+        found[(CMS, snapshot.source.name)] = SourceDate(SERVICE_LABELS[CMS], snapshot.source.name,
+                                                        snapshot.date_current_as_of)
+    for card in cards:
+        if card.freshness and card.source_name:
+            found.setdefault((card.service, card.source_name),
+                             SourceDate(card.title, card.source_name, card.freshness.as_of))
+    return list(found.values())

@@ -1,0 +1,75 @@
+"""Linkage for data managers (SPEC 6): each run's figures and model, and why a person's records are linked."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from familycontext.accounts.roles import DATA_MANAGER, role_required
+from familycontext.governance.audit import record
+from familycontext.governance.models import AuditAction
+from familycontext.linkage.models import LinkageRun
+from familycontext.people.linkage_view import (
+    linkage_by_source,
+    model_comparisons,
+    percent,
+    why_linked,
+)
+from familycontext.people.models import Person
+from familycontext.web.pagination import paginate
+from familycontext.web.quality_report import percent as share
+from familycontext.web.views.common import render_page
+
+RUNS_PER_PAGE = 20
+
+
+@require_GET
+@role_required(DATA_MANAGER)
+def runs(request: HttpRequest) -> HttpResponse:
+    page, pagination = paginate(request, LinkageRun.objects.order_by("-started_at", "-pk"), RUNS_PER_PAGE,
+                                label="Pages of linkage runs")
+    coverage = [{"source": c, "with_cms": share(c.with_cms / c.records) if c.records else "0%",
+                 "with_other": share(c.with_other_source / c.records) if c.records else "0%"}
+                for c in linkage_by_source()] if page.number == 1 else []
+    return render_page(request, "web/data/linkage_runs.html", {
+        "page": page, "runs": list(page.object_list), "pagination": pagination, "coverage": coverage,
+        "percent": percent,
+    })
+
+
+@require_GET
+@role_required(DATA_MANAGER)
+def run(request: HttpRequest, run_id: int) -> HttpResponse:
+    item = get_object_or_404(LinkageRun, pk=run_id)
+    figures = {k: v for k, v in (item.figures or {}).items() if not isinstance(v, dict | list)}
+    return render_page(request, "web/data/linkage_run.html", {
+        "run": item, "percent": percent, "figures": figures,
+        "timings": (item.figures or {}).get("seconds") or {},
+        "conflicts": (item.figures or {}).get("conflicting_decisions") or [],
+        "comparisons": model_comparisons(item.model_parameters),
+        "prior": (item.model_parameters or {}).get("probability_two_random_records_match"),
+        "model_json": json.dumps(item.model_parameters or {}, indent=2, sort_keys=True),
+    })
+
+
+@require_GET
+@role_required(DATA_MANAGER)
+def why(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Which records were joined into this person, the evidence for each link, and the id's history.
+
+    Shows identity data (names, dates of birth, addresses), so each view is audited as a view
+    of the person and appears in "who has viewed this person".
+    """
+    found = why_linked(person_id)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None and not found.known:
+        raise Http404("No such person")
+    if person is not None:
+        record(request, AuditAction.VIEWED_PERSON, person=person, details={"page": "why these records are linked"})
+    return render_page(request, "web/data/why_linked.html", {
+        "person": person, "person_id": person_id, "why": found,
+    })
+
