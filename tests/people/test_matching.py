@@ -199,3 +199,13 @@ def test_synthetic_people_are_found_by_the_names_their_records_hold(people, synt
               if r["person_id"] not in [m.person_id for m in find_people(
                   r["first_name"], r["last_name"], date.fromisoformat(r["date_of_birth"]))[:10]]]
     assert missed == []
+
+
+@pytest.mark.parametrize("year", [1, 999, 1000, 9999])
+def test_date_arithmetic_works_for_every_representable_year(year):
+    from familycontext.people.matching import dob_agreement, one_digit_away
+
+    dob = date(year, 3, 4)
+    assert all(len(str(d.year)) <= 4 for d in one_digit_away(dob))
+    assert dob_agreement(dob, [dob]) == "exact"
+    assert dob_agreement(dob, [date(year, 4, 3)]) == "day and month swapped"

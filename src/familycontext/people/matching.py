@@ -82,9 +82,14 @@ def swapped(dob: date) -> date | None:
     return other if other != dob else None
 
 
+def _digits(dob: date) -> str:
+    """YYYYMMDD, zero-padded even for years before 1000 (strftime does not pad them)."""
+    return f"{dob.year:04d}{dob.month:02d}{dob.day:02d}"
+
+
 def one_digit_away(dob: date) -> set[date]:
     """Every real date one digit of YYYYMMDD away, leaving the century alone."""
-    digits = dob.strftime("%Y%m%d")
+    digits = _digits(dob)
     found = set()
     for i in range(2, 8):
         for d in "0123456789":
@@ -101,13 +106,13 @@ def dob_agreement(query: date, recorded: list[date]) -> str:
     if not recorded:
         return "not recorded"
     best = "different"
-    q8 = query.strftime("%Y%m%d")
+    q8 = _digits(query)
     for dob in recorded:
         if dob == query:
             return "exact"
         if swapped(query) == dob:
             found = "day and month swapped"
-        elif sum(a != b for a, b in zip(q8, dob.strftime("%Y%m%d"), strict=True)) == 1:
+        elif sum(a != b for a, b in zip(q8, _digits(dob), strict=True)) == 1:
             found = "one digit different"
         elif dob.year == query.year:
             found = "same year"
