@@ -76,10 +76,10 @@ def _pagination(page, base: str, params: dict[str, str]) -> dict | None:
 @role_required(TEAM_MANAGER, AUDITOR)
 def trail(request: HttpRequest) -> HttpResponse:
     trail_filter, errors, date_items = _filter_from(request)
+    if request.GET.get("page") in (None, "1"):  # recorded first, so the list it shows includes it
+        record(request, AuditAction.AUDIT_VIEWED, search_terms=trail_filter.as_terms() or None)
     entries = _entries_for(request, trail_filter if not errors else TrailFilter())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    if request.GET.get("page") in (None, "1"):
-        record(request, AuditAction.AUDIT_VIEWED, search_terms=trail_filter.as_terms() or None)
     params = trail_filter.query_string()
     return render_page(request, "web/audit/trail.html", {
         "filter": trail_filter, "errors": errors, "date_items": date_items, "page": page,
@@ -115,11 +115,11 @@ def who_viewed(request: HttpRequest) -> HttpResponse:
     if "person" in request.GET and not person:
         errors.add("person", "Enter the person ID")
     if person:
+        if request.GET.get("page") in (None, "1"):
+            record(request, AuditAction.AUDIT_VIEWED, search_terms={"who_viewed": person})
         trail_filter = TrailFilter(person=person, person_views_only=True)
         entries = _entries_for(request, trail_filter)
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-        if request.GET.get("page") in (None, "1"):
-            record(request, AuditAction.AUDIT_VIEWED, search_terms={"who_viewed": person})
     return render_page(request, "web/audit/who_viewed.html", {
         "person": person, "errors": errors, "page": page,
         "pagination": _pagination(page, reverse("web:audit-who-viewed"), {"person": person}) if page else None,
