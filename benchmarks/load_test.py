@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -106,9 +107,17 @@ def main() -> None:
             command += ["--processes", str(args.processes)]
         print(f"locust: {args.users} users, wait {args.wait} s, {args.run_time}", flush=True)
         started = time.time()
+        before = {"app": group_cpu(server.pid), "db": postgres_cpu(url),
+                  "locust": resource.getrusage(resource.RUSAGE_CHILDREN)}
         subprocess.run(command, env=locust_env, check=False)
+        seconds = time.time() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {"app": group_cpu(server.pid) - before["app"], "db": postgres_cpu(url) - before["db"],
+               "locust": (after.ru_utime + after.ru_stime)
+               - (before["locust"].ru_utime + before["locust"].ru_stime)}
         report_locust(work / "locust_stats.csv")
-        report_server(work / "server.log", mark, time.time() - started)
+        requests = report_server(work / "server.log", mark, seconds)
+        report_cpu(cpu, requests, seconds)
         if args.wrk:
             run_wrk(base, work)
     finally:
@@ -160,7 +169,7 @@ def report_locust(stats: Path) -> None:
               f"{float(row['Max Response Time']):>8.0f}")
 
 
-def report_server(log: Path, start: int, seconds: float) -> None:
+def report_server(log: Path, start: int, seconds: float) -> int:
     """Server-side durations per view, from the JSON request log written during the run."""
     by_view: dict[str, list[float]] = {}
     statuses: dict[int, int] = {}
@@ -180,6 +189,56 @@ def report_server(log: Path, start: int, seconds: float) -> None:
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
         print(f"  {view:<22}{len(times):>8}  p50 {statistics.median(times):6.1f}  p95 {p95:6.1f}")
+    return sum(statuses.values())
+
+
+def _cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU of a process (and of its reaped children), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, int, str]]:
+    """(pid, parent, process group, command line) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        found.append((int(entry.name), int(fields[1]), int(fields[2]), command))
+    return found
+
+
+def group_cpu(group: int) -> float:
+    return sum(_cpu_seconds(pid, children=True) for pid, _, pgid, _ in _processes() if pgid == group)
+
+
+def postgres_cpu(url: str) -> float:
+    """CPU of the PostgreSQL server behind ``url`` (found by its socket folder), with its backends."""
+    folder = url.split("host=", 1)[-1].split("&", 1)[0]
+    processes = _processes()
+    masters = {pid for pid, _, _, command in processes if "postgres" in command and folder in command}
+    return sum(_cpu_seconds(pid, children=pid in masters) for pid, parent, _, _ in processes
+               if pid in masters or parent in masters)
+
+
+def report_cpu(cpu: dict[str, float], requests: int, seconds: float) -> None:
+    """CPU per request of gunicorn + PostgreSQL: a figure that does not depend on what else runs."""
+    if not requests:
+        return
+    per_request = (cpu["app"] + cpu["db"]) / requests * 1000
+    print(f"\nCPU during the run ({seconds:.0f} s, {os.cpu_count()} cores): gunicorn {cpu['app']:.0f} s, "
+          f"PostgreSQL {cpu['db']:.0f} s, Locust {cpu['locust']:.0f} s")
+    print(f"CPU per request (gunicorn + PostgreSQL): {per_request:.1f} ms; "
+          f"at that cost 2 otherwise idle cores serve about {2000 / per_request:.0f} requests/s")
 
 
 def run_wrk(base: str, work: Path) -> None:
@@ -194,7 +253,7 @@ def run_wrk(base: str, work: Path) -> None:
         "request = function()\n  local id = ids[math.random(#ids)]\n"
         f'  return wrk.format("GET", "/person/" .. id, {{["Cookie"] = "sessionid={session}"}})\nend\n')
     print("\nwrk: person pages, 2 threads, 100 connections, 30 s, no pauses")
-    subprocess.run(["wrk", "-t2", "-c100", "-d30s", "--latency", "-s", str(script), base], check=False)
+    subprocess.run(["wrk", "-t2", "-c100", "-d30s", "--timeout", "30s", "--latency", "-s", str(script), base], check=False)
 
 
 def prepare(work: Path, users: int) -> None:

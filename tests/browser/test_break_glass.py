@@ -12,6 +12,11 @@ from tests.web.family import PASSWORD, build_family, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+def script_errors(page) -> list[str]:
+    """Console errors, less Chromium's note that a form with errors came back as 400 (on purpose)."""
+    return [e for e in page.console_errors if "status of 400" not in e]
+
+
 JUSTIFICATION = "Strategy meeting today needs the refuge's housing contact for safety planning."
 
 
@@ -24,8 +29,8 @@ def people(transactional_db):
     return family
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/sign-in")
+def sign_in(page, base: str, username: str, next_page: str = "/") -> None:
+    page.goto(base + "/sign-in?next=" + next_page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -60,12 +65,12 @@ def test_break_glass_opens_a_restricted_record_and_alerts_auditors(live_server, 
     page.locator("#service-details-housing").wait_for()
     assert "Refuge Homes" in page.locator("#card-housing").inner_text()
     assert_accessible(page)
-    assert page.console_errors == []
+    assert script_errors(page) == []
     assert AuditEntry.objects.filter(action="break_glass", username="pat").count() == 1
     assert Alert.objects.filter(kind="break_glass").count() == 1
 
     auditor = new_page()
-    sign_in(auditor, base, "aud")
+    sign_in(auditor, base, "aud", "/audit")
     auditor.get_by_role("link", name="Alerts").first.click()
     expect(auditor.get_by_role("heading", name="Alerts")).to_be_visible()
     assert JUSTIFICATION in auditor.content()
@@ -92,13 +97,13 @@ def test_break_glass_opens_a_restricted_record_and_alerts_auditors(live_server, 
     auditor.get_by_role("button", name="Show views").click()
     expect(auditor.get_by_role("heading", name="views of P00000004")).to_be_visible()
     assert_accessible(auditor)
-    assert auditor.console_errors == []
+    assert script_errors(auditor) == []
 
 
 def test_a_data_managers_restriction_pages_are_accessible(live_server, new_page, people):
     base = live_server.url
     page = new_page()
-    sign_in(page, base, "dee")
+    sign_in(page, base, "dee", "/data/restrictions")
     page.get_by_role("link", name="Restricted people").first.click()
     expect(page.get_by_role("heading", name="Restricted people")).to_be_visible()
     assert_accessible(page)

@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from familycontext.governance.models import AuditEntry
@@ -18,6 +19,7 @@ from familycontext.linkage.models import (
     ReviewDecision,
     ReviewPair,
 )
+from familycontext.people.linkage_view import linkage_by_source
 from familycontext.people.models import Person
 from familycontext.sources.loader import load_bundle
 from familycontext.sources.models import Load, Snapshot, Source, SourceRecord
@@ -43,6 +45,7 @@ DATA_MANAGER_URLS = [
 
 @pytest.fixture
 def manager(client):
+    cache.clear()  # the linkage-by-source figures are cached per run and live snapshots
     client.force_login(make_user("dana", "data_manager", first_name="Dana", last_name="Manager"))
     return client
 
@@ -346,3 +349,10 @@ def test_linkage_runs_page_shows_figures_and_the_model(manager, review_pair):
     page = manager.get(f"/data/linkage-runs/{run.pk}").content.decode()
     assert "Model parameters" in page and "Day and month swapped" in page and "+5.3" in page
     assert "Pairs for review" in page
+
+
+def test_linkage_by_source_counts_records_sharing_a_person_with_the_cms_or_another_source(linked_person):
+    SourceRecord.objects.create(snapshot=Snapshot.objects.get(source__key="police"), record_id="POL10",
+                                first_name="Solo", person_id="P00000099")
+    figures = {c.service: (c.records, c.with_cms, c.with_other_source) for c in linkage_by_source()}
+    assert figures == {"cms": (1, 0, 1), "police": (2, 1, 1)}

@@ -62,7 +62,8 @@ def linked_in_cms(person: Person) -> list[LinkedPerson]:
     found: list[tuple[str, int, str]] = []  # (relationship, snapshot, other record id)
     for snapshot_id, own in by_snapshot.items():
         rows = CmsRelationship.objects.filter(snapshot_id=snapshot_id)
-        for row in rows.filter(record__record_id__in=own).select_related("record"):
+        # record__snapshot_id lets PostgreSQL use the (snapshot, record_id) index (issue 9).
+        for row in rows.filter(record__snapshot_id=snapshot_id, record__record_id__in=own).select_related("record"):
             found.append((row.relationship, snapshot_id, row.related_record_id))
         for row in rows.filter(related_record_id__in=own).select_related("record"):
             found.append((f"Has this person as: {row.relationship}", snapshot_id, row.record.record_id))

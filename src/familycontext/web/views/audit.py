@@ -85,7 +85,9 @@ def trail(request: HttpRequest) -> HttpResponse:
         "filter": trail_filter, "errors": errors, "date_items": date_items, "page": page,
         "pagination": _pagination(page, reverse("web:audit"), params),
         "export_href": f"{reverse('web:audit-export')}?{urlencode(params)}",
-        "actions": ACTION_CHOICES, "everyone": has_role(request.user, AUDITOR),
+        "action_items": [{"value": "", "text": "Any action", "selected": not trail_filter.action}]
+        + [{"value": v, "text": label, "selected": trail_filter.action == v} for v, label in ACTION_CHOICES],
+        "everyone": has_role(request.user, AUDITOR),
     }, status=400 if errors else 200)
 
 

@@ -120,7 +120,9 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
         "slugs": service_cards.SERVICE_SLUGS,
         "linked": [{"item": lp, "age": age_text(lp.person.date_of_birth if lp.person else None, today)}
                    for lp in linked],
-        "nearby": [{"person": p, "age": age_text(p.date_of_birth, today)} for p in nearby],
+        # A data manager's restriction hides a person from "same address" lists too.
+        "nearby": [{"person": p, "age": age_text(p.date_of_birth, today)}
+                   for p in restrictions.apply(list(nearby)) if not p.restricted],
         **_restriction_context(request, subject),
     })
 
