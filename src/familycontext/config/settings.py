@@ -180,10 +180,21 @@ class Loading(_Section):
     max_record_drop_share: Share = 0.5
 
 
+SparkMemory = Annotated[str, Field(pattern=r"^(\d+[kKmMgGtT]?)?$")]
+
+
 class Linkage(_Section):
     upper_threshold: Share = 0.99
     lower_threshold: Share = 0.80
     engine: str = "duckdb"
+    # Apache Spark, used when engine = "spark" (docs/scale.md). An empty master lets
+    # spark-submit's --master (or spark-defaults.conf) decide.
+    spark_master: str = "local[2]"
+    spark_driver_memory: SparkMemory = "4g"
+    spark_executor_memory: SparkMemory = ""
+    spark_shuffle_partitions: Annotated[int, Field(ge=1, le=100_000)] = 16
+    spark_checkpoint_dir: str = ""
+    spark_conf: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _ordered(self) -> Linkage:
@@ -191,6 +202,14 @@ class Linkage(_Section):
             raise ValueError("lower_threshold must not be greater than upper_threshold")
         if self.engine not in ("duckdb", "spark"):
             raise ValueError("engine must be 'duckdb' or 'spark'")
+        master = self.spark_master
+        if master and not master.startswith(("spark://", "k8s://", "yarn", "local")):
+            raise ValueError(
+                "spark_master must be empty, local[N], spark://HOST:PORT, yarn or k8s://URL"
+            )
+        bad = [k for k in self.spark_conf if not k.startswith("spark.")]
+        if bad:
+            raise ValueError(f"spark_conf keys must start with 'spark.': {', '.join(bad)}")
         return self
 
 

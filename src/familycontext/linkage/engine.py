@@ -3,6 +3,10 @@
 No database and no Django here, so the same function serves ``link-records`` on a file, the
 database run, tests and benchmarks. Data moves into DuckDB through Arrow (no DuckDB extension
 is ever needed: those download at run time and fail on an offline council server).
+
+Two engines score the pairs: DuckDB in this process (the default), or Apache Spark for data
+too big for one machine (``spark_engine``). Either way the model is trained once, in DuckDB,
+and people are formed here from the scored pairs, so both engines give the same people.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from familycontext.linkage import model
+from familycontext.linkage import model, spark_engine
 from familycontext.linkage.clustering import (
     Decision,
     _Components,
@@ -27,9 +31,11 @@ from familycontext.linkage.clustering import (
     identity_conflicts,
     pair_key,
 )
+from familycontext.linkage.spark_engine import SparkOptions
 from familycontext.linkage.standardise import standardise_table
 
 Progress = Callable[[str], None]
+ENGINES = ("duckdb", "spark")
 
 # Below this many records the random-sampling and EM steps see too few pairs to learn from, so
 # the model starts from these (documented, conservative) m and u values and EM refines them.
@@ -264,6 +270,8 @@ def link_frame(
     seed: int = 42,
     parameters: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    engine: str = "duckdb",
+    spark: SparkOptions | None = None,
 ) -> LinkageResult:
     """Link records in the standard layout into people.
 
@@ -271,6 +279,8 @@ def link_frame(
     ``decisions`` (unique_id_l, unique_id_r, same) override the model: same forces a link,
     different forbids the pair from ending in one person, even through other records.
     ``parameters`` reuses a trained model instead of training on ``df``.
+    ``engine`` scores the pairs in DuckDB (here) or on Apache Spark (``spark`` says where);
+    training and forming people run here in DuckDB either way, so the people are the same.
 
     People are formed in two steps: connected components of the links (fast, in plain lists),
     then, only for the few components holding an identity conflict or a "different people"
@@ -278,6 +288,8 @@ def link_frame(
     """
     if not 0.0 <= lower <= upper <= 1.0:
         raise ValueError("thresholds must satisfy 0 <= lower <= upper <= 1")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown linkage engine {engine!r}; use 'duckdb' or 'spark'")
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     logging.getLogger("splink").setLevel(logging.ERROR)
@@ -309,16 +321,33 @@ def link_frame(
         _train(linker, n, seed, say)
     timings["train"] = time.perf_counter() - mark
 
-    say("Scoring candidate pairs")
+    say("Scoring candidate pairs" + (" on Spark" if engine == "spark" else ""))
     mark = time.perf_counter()
     labels = _level_labels(linker)
     if n > 1:
-        scored = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
         keep = ["unique_id_l", "unique_id_r", "rid_l", "rid_r", "match_probability", "match_weight"]
         keep += [f"{p}_{name}" for name in labels for p in ("gamma", "mw")]
         keep += [f"mw_tf_adj_{name}" for name in labels if model.has_tf(name)]
+        if engine == "spark":
+            scored_arrow, spark_timings = spark_engine.predict(
+                table,
+                linker.misc.save_model_to_json(),
+                lower=lower,
+                columns=keep,
+                options=spark or SparkOptions(),
+            )
+            timings |= spark_timings
+            con.register("scored_on_spark", scored_arrow)
+            scored_table = "scored_on_spark"
+        else:
+            scored = linker.inference.predict(
+                threshold_match_probability=lower, warning_mode="never"
+            )
+            scored_table = scored.physical_name
+        # A fixed order (engines return pairs in any order), so ties are broken alike.
         raw = con.sql(
-            f"SELECT {', '.join(keep)} FROM {scored.physical_name}"  # noqa: S608
+            f"SELECT {', '.join(keep)} FROM {scored_table}"  # noqa: S608 - our table names
+            " ORDER BY unique_id_l, unique_id_r"
         ).df()
         predictions = _with_evidence(raw, labels)
     else:
@@ -413,6 +442,7 @@ def link_frame(
 
     params = linker.misc.save_model_to_json()
     figures = {
+        "engine": engine,
         "records_in": int(n),
         "people_out": int(clusters["cluster_id"].nunique()),
         "pairs_scored_above_lower": int(len(predictions)),

@@ -1,21 +1,25 @@
 """The linkage model: which fields are compared, how closely, and which pairs are compared at all.
 
 Each comparison is a ladder of levels from strongest agreement to disagreement; Splink learns a
-match weight for every rung without labels. The SQL runs in DuckDB (and Spark's dialect for the
-functions used here: jaro_winkler, damerau_levenshtein and list functions are in both Splink
-dialect translations or have direct equivalents).
+match weight for every rung without labels. The model is written once; the few expressions that
+DuckDB and Spark spell differently (Jaro-Winkler, list functions, "one edit apart") come from
+``sql_dialects``, which makes both engines compute the same numbers, so ``settings("spark")``
+is the same model as ``settings("duckdb")``.
 
 Columns referenced here are produced by ``standardise.standardise``.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_library import CustomComparison
+
+from familycontext.linkage.sql_dialects import Dialect, dialect
 
 Level = dict[str, Any]
 
@@ -55,40 +59,40 @@ def _fixed(level: Level, *, m: float | None = None, u: float | None = None) -> L
     return level
 
 
-_SWAPPED = (
-    "(first_name_l = last_name_r AND jaro_winkler_similarity(last_name_l, first_name_r) >= 0.8)"
-    " OR (last_name_l = first_name_r AND jaro_winkler_similarity(first_name_l, last_name_r) >= 0.8)"
-)
+def _swapped(sql: Dialect) -> str:
+    return (
+        f"(first_name_l = last_name_r AND {sql.jaro_winkler('last_name_l', 'first_name_r')} >= 0.8)"
+        f" OR (last_name_l = first_name_r AND {sql.jaro_winkler('first_name_l', 'last_name_r')}"
+        " >= 0.8)"
+    )
 
 
-def first_name() -> ComparisonCreator:
+def first_name(sql: Dialect) -> ComparisonCreator:
     """Exact, swapped with the surname, nickname (Bill ~ William), typo, then sound-alike."""
     return CustomComparison(
         output_column_name="first_name",
         comparison_levels=[
             _null("first_name"),
             _level("first_name_l = first_name_r", "exact", tf="first_name"),
-            _level(_SWAPPED, "first and last names swapped"),
+            _level(_swapped(sql), "first and last names swapped"),
             _level(
-                "list_has_any(first_name_variants_l, first_name_variants_r)",
+                sql.share_any("first_name_variants_l", "first_name_variants_r"),
                 "nickname or full form",
             ),
             _level(
-                "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.92",
+                f"{sql.jaro_winkler('first_name_l', 'first_name_r')} >= 0.92",
                 "Jaro-Winkler >= 0.92",
             ),
             _level(
-                "len(list_filter(first_name_variants_l,"
-                " lambda v: jaro_winkler_similarity(v, first_name_r) >= 0.9)) > 0"
-                " OR len(list_filter(first_name_variants_r,"
-                " lambda v: jaro_winkler_similarity(v, first_name_l) >= 0.9)) > 0",
+                f"({sql.any_jaro_winkler_at_least('first_name_variants_l', 'first_name_r', 0.9)})"
+                f" OR ({sql.any_jaro_winkler_at_least('first_name_variants_r', 'first_name_l', 0.9)})",
                 "typo of a nickname or full form (Stu ~ Suart)",
             ),
             _level(
                 "first_name_metaphone_l = first_name_metaphone_r", "sounds the same (metaphone)"
             ),
             _level(
-                "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.80",
+                f"{sql.jaro_winkler('first_name_l', 'first_name_r')} >= 0.80",
                 "Jaro-Winkler >= 0.80",
             ),
             _level(
@@ -100,7 +104,7 @@ def first_name() -> ComparisonCreator:
     )
 
 
-def last_name() -> ComparisonCreator:
+def last_name(sql: Dialect) -> ComparisonCreator:
     """Exact, one part of a hyphenated name, swapped, typo, sound-alike, or a former surname."""
     return CustomComparison(
         output_column_name="last_name",
@@ -108,26 +112,27 @@ def last_name() -> ComparisonCreator:
             _null("last_name"),
             _level("last_name_l = last_name_r", "exact", tf="last_name"),
             _level(
-                "list_has_any(last_name_parts_l, last_name_parts_r)",
+                sql.share_any("last_name_parts_l", "last_name_parts_r"),
                 "shares part of a hyphenated surname",
             ),
             {
                 # Swapped names are counted once, under first name; counting them here too
                 # made two swapped common names outscore a missing date of birth and a move.
-                "sql_condition": _SWAPPED,
+                "sql_condition": _swapped(sql),
                 "label_for_charts": "first and last names swapped (counted under first name)",
                 "is_null_level": True,
             },
             _level(
-                "jaro_winkler_similarity(last_name_l, last_name_r) >= 0.94",
+                f"{sql.jaro_winkler('last_name_l', 'last_name_r')} >= 0.94",
                 "Jaro-Winkler >= 0.94 (a typo)",
             ),
             _level("last_name_metaphone_l = last_name_metaphone_r", "sounds the same (metaphone)"),
             _level(
-                "jaro_winkler_similarity(last_name_l, last_name_r) >= 0.88", "Jaro-Winkler >= 0.88"
+                f"{sql.jaro_winkler('last_name_l', 'last_name_r')} >= 0.88", "Jaro-Winkler >= 0.88"
             ),
             _level(
-                "list_has(other_names_r, last_name_l) OR list_has(other_names_l, last_name_r)",
+                f"{sql.contains('other_names_r', 'last_name_l')}"
+                f" OR {sql.contains('other_names_l', 'last_name_r')}",
                 "surname is the other record's former or other name",
             ),
             _ELSE,
@@ -135,20 +140,20 @@ def last_name() -> ComparisonCreator:
     )
 
 
-def other_names() -> ComparisonCreator:
+def other_names(sql: Dialect) -> ComparisonCreator:
     """Aliases and previous names: agreement is evidence, one record lacking them is not."""
     return CustomComparison(
         output_column_name="other_names",
         comparison_levels=[
             _null("other_names"),
-            _level("list_has_any(other_names_l, other_names_r)", "share an other name"),
+            _level(sql.share_any("other_names_l", "other_names_r"), "share an other name"),
             # Alias lists are partial: not sharing one is no evidence either way.
             _fixed(_ELSE | {"label_for_charts": "no other name shared"}, m=0.9, u=0.9),
         ],
     )
 
 
-def date_of_birth() -> ComparisonCreator:
+def date_of_birth(sql: Dialect) -> ComparisonCreator:
     """Exact, day and month transposed (03/04 vs 04/03), one part wrong (a digit), same year."""
     return CustomComparison(
         output_column_name="date_of_birth",
@@ -160,7 +165,7 @@ def date_of_birth() -> ComparisonCreator:
                 "day and month transposed",
             ),
             _level(
-                "damerau_levenshtein(dob_l, dob_r) <= 1",
+                sql.at_most_one_edit("dob_l", "dob_r"),
                 "one keystroke wrong (a digit, or two adjacent digits swapped)",
             ),
             _level(
@@ -188,14 +193,7 @@ def gender() -> ComparisonCreator:
     )
 
 
-def _overlap(col: str, share: float) -> str:
-    """At least ``share`` of the longer token list is shared (tokens are unique per record)."""
-    return (
-        f"len(list_intersect({col}_l, {col}_r)) >= {share} * greatest(len({col}_l), len({col}_r))"
-    )
-
-
-def address() -> ComparisonCreator:
+def address(sql: Dialect) -> ComparisonCreator:
     """Postcode and address as one comparison, from same home down to same district.
 
     Kept as one comparison on purpose: postcode and address agree together, so scoring them
@@ -203,7 +201,8 @@ def address() -> ComparisonCreator:
     the same name) would outscore the threshold on residence alone. People move, so
     disagreement is only mild evidence.
     """
-    same_street = _overlap("address_tokens", 0.6)
+    # At least 60% of the longer token list is shared (tokens are unique per record).
+    same_street = sql.overlap_at_least("address_tokens_l", "address_tokens_r", 0.6)
     return CustomComparison(
         output_column_name="address",
         comparison_levels=[
@@ -249,14 +248,15 @@ def has_tf(comparison: str) -> bool:
     return comparison in {"first_name", "last_name", "date_of_birth", "address"}
 
 
-def comparisons() -> list[ComparisonCreator]:
+def comparisons(engine: str = "duckdb") -> list[ComparisonCreator]:
+    sql = dialect(engine)
     return [
-        first_name(),
-        last_name(),
-        other_names(),
-        date_of_birth(),
+        first_name(sql),
+        last_name(sql),
+        other_names(sql),
+        date_of_birth(sql),
         gender(),
-        address(),
+        address(sql),
         nhs_number(),
     ]
 
@@ -298,13 +298,43 @@ def deterministic_rules() -> list[BlockingRuleCreator | str]:
     return [block_on("first_name", "last_name", "dob"), block_on("nhs_number")]
 
 
-def settings(*, retain_intermediate: bool = False) -> SettingsCreator:
+def settings(*, retain_intermediate: bool = False, engine: str = "duckdb") -> SettingsCreator:
+    """The Splink settings for ``engine`` ("duckdb" or "spark"): one model, two SQL dialects."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(engine),
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=retain_intermediate,
         additional_columns_to_retain=["source", "rid"],
     )
+
+
+def with_parameters(trained: dict[str, Any], engine: str) -> dict[str, Any]:
+    """A trained model (as Splink saves it) rewritten into ``engine``'s SQL dialect.
+
+    The learnt and fixed values (m, u, the prior, term-frequency settings) are kept exactly;
+    only each level's SQL and the blocking rules are taken from this model in the other
+    dialect. Training once and scoring with the same numbers is what makes DuckDB and Spark
+    give the same people. A model from a different version of the comparisons is refused.
+    """
+    target = settings(engine=engine).create_settings_dict(engine)
+    out = copy.deepcopy(trained)
+    saved, wanted = out.get("comparisons", []), target["comparisons"]
+    if [c.get("output_column_name") for c in saved] != [c["output_column_name"] for c in wanted]:
+        raise ValueError("the saved model's comparisons differ from this version's model")
+    for comparison, fresh in zip(saved, wanted, strict=True):
+        levels, fresh_levels = comparison["comparison_levels"], fresh["comparison_levels"]
+        if [lv.get("label_for_charts") for lv in levels] != [
+            lv.get("label_for_charts") for lv in fresh_levels
+        ]:
+            raise ValueError(
+                f"the saved model's levels for {comparison['output_column_name']} differ from "
+                "this version's model"
+            )
+        for level, fresh_level in zip(levels, fresh_levels, strict=True):
+            level["sql_condition"] = fresh_level["sql_condition"]
+    out["blocking_rules_to_generate_predictions"] = target["blocking_rules_to_generate_predictions"]
+    out["sql_dialect"] = engine
+    return out

@@ -25,6 +25,7 @@ from familycontext.linkage.models import (
     ReviewDecision,
     ReviewPair,
 )
+from familycontext.linkage.spark_engine import SparkOptions
 from familycontext.linkage.stable_ids import assign_person_ids, parse_person_id
 from familycontext.linkage.standardise import UNIQUE_ID_SEPARATOR
 from familycontext.sources.models import SourceRecord
@@ -220,10 +221,6 @@ def run_linkage(progress: bool = True, *, seed: int = 42) -> LinkageRun:
             console.log(message)
 
     settings = current_configuration().linkage
-    if settings.engine != "duckdb":
-        raise LinkageError(
-            f"linkage engine {settings.engine!r} is not available in this installation; use 'duckdb'"
-        )
     started = time.perf_counter()
     run = LinkageRun.objects.create(
         started_at=timezone.now(),
@@ -241,6 +238,8 @@ def run_linkage(progress: bool = True, *, seed: int = 42) -> LinkageRun:
             decisions=decisions(),
             seed=seed,
             progress=say,
+            engine=settings.engine,
+            spark=SparkOptions.from_config(settings),
         )
         with transaction.atomic():
             _publish(run, frame, result, say)

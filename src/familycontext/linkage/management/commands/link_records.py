@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from familycontext.config import current as current_configuration
 from familycontext.linkage.engine import link_frame
+from familycontext.linkage.spark_engine import SparkOptions, SparkUnavailable
 from familycontext.linkage.stable_ids import format_person_id
 from familycontext.linkage.standardise import STANDARD_COLUMNS, LayoutError, check_layout
 
@@ -59,6 +60,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--upper", type=float, help="link threshold (default: configuration)")
         parser.add_argument("--lower", type=float, help="review threshold (default: configuration)")
+        parser.add_argument(
+            "--engine",
+            choices=["duckdb", "spark"],
+            help="score pairs in DuckDB or on Apache Spark (default: configuration)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         settings = current_configuration().linkage
@@ -68,12 +74,17 @@ class Command(BaseCommand):
             raise CommandError("--lower and --upper must satisfy 0 <= lower <= upper <= 1")
         frame = read_standard_csv(options["input"])  # type: ignore[arg-type]
         verbosity = int(options.get("verbosity", 1))  # type: ignore[arg-type]
-        result = link_frame(
-            frame,
-            upper=float(upper),  # type: ignore[arg-type]
-            lower=float(lower),  # type: ignore[arg-type]
-            progress=(lambda m: self.stderr.write(m)) if verbosity > 1 else None,
-        )
+        try:
+            result = link_frame(
+                frame,
+                upper=float(upper),  # type: ignore[arg-type]
+                lower=float(lower),  # type: ignore[arg-type]
+                progress=(lambda m: self.stderr.write(m)) if verbosity > 1 else None,
+                engine=options["engine"] or settings.engine,  # type: ignore[arg-type]
+                spark=SparkOptions.from_config(settings),
+            )
+        except SparkUnavailable as exc:
+            raise CommandError(str(exc)) from exc
         clusters = result.clusters
         numbers = {
             c: format_person_id(i)
