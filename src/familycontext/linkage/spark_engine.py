@@ -141,8 +141,8 @@ def predict(
         num_partitions_on_repartition=max(1, options.shuffle_partitions),
         register_udfs_automatically=False,  # the model needs none (sql_dialects)
     )
+    records = db_api.register(table)  # a generated name: runs in one session never clash
     try:
-        records = db_api.register(table, dataset_display_name="records")
         settings = model.with_parameters(parameters, "spark") | {
             "retain_intermediate_calculation_columns": True,
             "retain_matching_columns": True,
@@ -155,6 +155,7 @@ def predict(
         ).toArrow()
     finally:
         db_api.delete_tables_created_by_splink_from_db()
+        spark.catalog.dropTempView(records.physical_name)
         spark.catalog.clearCache()
     timings["spark_predict"] = time.perf_counter() - mark
     return result, timings
