@@ -85,7 +85,7 @@ def test_signing_in_elsewhere_ends_the_first_session_and_tells_its_user(pat):
     assert "your account was used to sign in somewhere else" in page
     assert first.get("/conditions").status_code == 302
     assert second.get("/conditions").status_code == 200  # the new one goes on
-    assert LiveSession.objects.get(user=pat).session_key == second.session.session_key
+    assert LiveSession.objects.get(user=pat).token == second.session["live_session_token"]
     assert AuditEntry.objects.filter(action="signed_out").get().details == {"why": "replaced"}
 
 

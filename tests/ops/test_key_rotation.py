@@ -12,11 +12,6 @@ OLD = "old-key-" + "a1" * 30
 NEW = "new-key-" + "b2" * 30
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known bug: when Django accepts the session's auth hash through SECRET_KEY_FALLBACKS it "
-    "cycles the session key (django.contrib.auth.get_user), and accounts.sessions then sees a "
-    "key different from LiveSession's and ends the session as 'replaced'. Remove this mark "
-    "when the one-live-session check survives cycle_key."))
 def test_a_session_signed_with_the_old_key_survives_rotation_with_a_fallback(client, practitioner):
     with override_settings(SECRET_KEY=OLD):
         client.force_login(practitioner)

@@ -12,7 +12,9 @@ class LiveSession(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="live_session")
-    session_key = models.CharField(max_length=40)
+    # A random id kept in the session's data, not Django's session key: Django changes the key
+    # of a live session now and then (e.g. when it accepts a SECRET_KEY_FALLBACKS signature).
+    token = models.CharField(max_length=64)
     started_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

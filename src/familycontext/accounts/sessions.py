@@ -7,6 +7,7 @@ absolute limit (``SESSION_COOKIE_AGE``), so nothing outlives it even if the user
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from familycontext.accounts.signals import session_ended
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen_at"
+LIVE_TOKEN = "live_session_token"  # matches the user's LiveSession.token while this one is live
 
 # Why a session ended -> the sign-in page's explanation (``?ended=<why>``).
 ENDED_MESSAGES = {
@@ -63,11 +65,11 @@ def ended_message(why: str) -> str | None:
 def begin(request: HttpRequest, user) -> None:
     """Make the request's (just signed-in) session the user's only live one, and start its clocks."""
     now = time.time()
+    token = secrets.token_urlsafe(32)
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    if request.session.session_key is None:
-        request.session.save()
-    LiveSession.objects.update_or_create(user=user, defaults={"session_key": request.session.session_key})
+    request.session[LIVE_TOKEN] = token
+    LiveSession.objects.update_or_create(user=user, defaults={"token": token})
 
 
 def forget(user) -> None:
@@ -79,10 +81,10 @@ def why_it_ended(request: HttpRequest, now: float | None = None) -> str | None:
     """``None`` while the signed-in session may go on; otherwise why it must end now."""
     now = time.time() if now is None else now
     session = request.session
-    live = LiveSession.objects.filter(user=request.user).values_list("session_key", flat=True).first()
+    live = LiveSession.objects.filter(user=request.user).values_list("token", flat=True).first()
     if live is None:
         return "ended"  # signed out everywhere (or ended by an administrator)
-    if live != session.session_key:
+    if not secrets.compare_digest(live, session.get(LIVE_TOKEN, "")):
         return "replaced"
     started = session.get(SIGNED_IN_AT, now)
     if now - started > absolute_limit_seconds():
