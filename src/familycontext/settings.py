@@ -132,7 +132,7 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 OTP_TOTP_ISSUER = f"{CONFIG.council.service_name} ({CONFIG.council.name})"
 LOGIN_URL = "/sign-in"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/home"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -132,7 +132,7 @@ def test_when_the_council_requires_it_users_set_up_an_authenticator_before_signi
     assert "You need a code from an authenticator app" in client.get("/sign-in/authenticator").content.decode()
     device = TOTPDevice.objects.get(user=pat)
     response = client.post("/sign-in/authenticator", {"code": code_for(device)})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/home"
     assert client.get("/conditions").status_code == 200
 
 

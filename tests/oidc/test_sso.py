@@ -68,7 +68,7 @@ def through_provider(client, username: str, start: str = "/sign-in/sso"):
 
 def test_signing_in_through_the_provider_makes_the_user_with_roles_from_groups(client, sso):
     response = through_provider(client, "alice")
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/home"
     user = get_user_model().objects.get(username="alice@example.gov.uk")
     assert (user.first_name, user.last_name, user.email) == ("Alice", "Able", "alice@example.gov.uk")
     assert roles_of(user) == {"practitioner", "auditor"}

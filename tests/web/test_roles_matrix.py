@@ -105,7 +105,7 @@ def test_signed_out_visitors_are_sent_to_sign_in_from_every_governance_page(clie
 
 
 # Pages any signed-in user may open, and public ones; every other page must name its roles.
-ANY_SIGNED_IN = {"sign-out", "conditions", "account-authenticator"}
+ANY_SIGNED_IN = {"sign-out", "conditions", "account-authenticator", "home"}
 PUBLIC = {"sign-in", "help-signing-in", "sign-in-code", "sign-in-authenticator", "sso-start", "sso-callback",
           "govuk-asset"}
 
@@ -125,3 +125,18 @@ def test_every_other_page_declares_the_roles_it_needs():
 
     walk(web)
     assert not undeclared, f"pages without role_required: {undeclared}"
+
+
+@pytest.mark.parametrize(("account", "landing"), [
+    ("practitioner", "/"), ("team-manager", "/"), ("auditor", "/audit"), ("data-manager", "/data/loads"),
+    ("auditor-and-practitioner", "/"),
+])
+def test_after_sign_in_each_role_lands_on_a_page_it_can_open(clients, account, landing):
+    response = clients[account].get("/home")
+    assert response.status_code == 302 and response["Location"] == landing
+    assert clients[account].get(landing).status_code == 200
+
+
+def test_an_account_without_a_role_is_told_so_instead_of_a_bare_error(clients):
+    response = clients["no-role"].get("/home")
+    assert response.status_code == 403 and "has no role yet" in response.content.decode()

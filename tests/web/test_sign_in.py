@@ -51,7 +51,7 @@ def test_signing_in_records_it_and_goes_to_next(client, practitioner):
 def test_sign_in_refuses_to_send_users_to_another_site(client, practitioner):
     response = client.post("/sign-in", {"username": "pat", "password": PASSWORD,
                                         "next": "https://evil.example.com/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/home"
 
 
 def test_failed_sign_in_is_recorded_with_the_name_tried(client, practitioner):
