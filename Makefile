@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := data/demo
-DEMO_PEOPLE ?= 3000
+DEMO_PEOPLE ?= 6000
 
 .PHONY: install system-deps assets demo demo-data test test-fast lint clean
 
