@@ -270,6 +270,8 @@ def prepare(work: Path, users: int) -> None:
     )
     from django.contrib.sessions.backends.db import SessionStore
 
+    from familycontext.accounts import sessions as policy
+    from familycontext.accounts.models import LiveSession
     from familycontext.accounts.roles import set_roles
     from familycontext.governance.reason import SESSION_KEY as REASON_KEY
     from familycontext.people.models import Person
@@ -279,13 +281,18 @@ def prepare(work: Path, users: int) -> None:
     user.set_unusable_password()
     user.save()
     set_roles(user, ["practitioner"])
+    # One live session per user (accounts.sessions): every simulated session carries the live
+    # token, or the session policy would send each request to the sign-in page.
+    token = secrets.token_urlsafe(32)
+    LiveSession.objects.update_or_create(user=user, defaults={"token": token})
     with (work / "sessions.txt").open("w") as out:
         for _ in range(users):
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session["signed_in_at"] = time.time()
+            session[policy.SIGNED_IN_AT] = session[policy.LAST_SEEN] = time.time()
+            session[policy.LIVE_TOKEN] = token
             session[REASON_KEY] = {"cms_id": "CMS0000001", "type": "section_47", "text": ""}
             session.create()
             out.write(session.session_key + "\n")

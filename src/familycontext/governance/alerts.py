@@ -43,7 +43,9 @@ def _same_surname(entry: AuditEntry) -> None:
     person = getattr(entry, "_person", None)
     if entry.user_id is None or person is None:
         return
-    user = get_user_model().objects.filter(pk=entry.user_id).first()
+    user = getattr(entry, "_user", None)
+    if user is None or user.pk != entry.user_id:
+        user = get_user_model().objects.filter(pk=entry.user_id).first()
     surname = _surname_key(getattr(user, "last_name", ""))
     if not surname or surname != _surname_key(getattr(person, "last_name", "")):
         return

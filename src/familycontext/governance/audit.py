@@ -70,6 +70,8 @@ def build_entry(
         client_address=address,
         details=details,
     )
+    if signed_in:
+        entry._user = user  # not stored: saves the alert rules fetching the user again
     if person is not None:
         entry.person_id = person.id
         entry.person_name = person.full_name

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -70,13 +70,22 @@ def _normalise(entry: AuditEntry) -> None:
 
 
 def locked_head() -> AuditChainHead:
-    """The chain head, locked for this transaction (created first if a flush removed it)."""
-    AuditChainHead.objects.bulk_create([AuditChainHead(id=HEAD_ID)], ignore_conflicts=True)
+    """The chain head, locked for this transaction (created first if a flush removed it).
+
+    The head exists on every write but the first, so it is created only when missing: one
+    query fewer on each audited request (issue 9).
+    """
     if connection.vendor == "sqlite":
         # Take SQLite's write lock now (waiting for other writers) rather than on the first write,
         # where a reader that was overtaken would fail instead of waiting.
-        AuditChainHead.objects.filter(id=HEAD_ID).update(last_sequence=F("last_sequence"))
-    return AuditChainHead.objects.select_for_update().get(id=HEAD_ID)
+        if not AuditChainHead.objects.filter(id=HEAD_ID).update(last_sequence=F("last_sequence")):
+            AuditChainHead.objects.bulk_create([AuditChainHead(id=HEAD_ID)], ignore_conflicts=True)
+        return AuditChainHead.objects.get(id=HEAD_ID)
+    head = AuditChainHead.objects.select_for_update().filter(id=HEAD_ID).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(id=HEAD_ID)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(id=HEAD_ID)
+    return head
 
 
 def append(entries: list[AuditEntry]) -> list[AuditEntry]:
@@ -92,8 +101,13 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
                 entry.at = timezone.now()
             _normalise(entry)
             entry.entry_hash = entry_hash(entry)
-            entry.save(force_insert=True)
+            if len(entries) == 1:
+                entry.save(force_insert=True)  # AuditEntry.save checks it is chained and new
             previous = entry.entry_hash
+        if len(entries) > 1:
+            # A page of results: one INSERT for its 20 entries rather than 20 (issue 9).
+            # The manager refuses bulk_create to everyone else: entries must come through here.
+            QuerySet(model=AuditEntry).bulk_create(entries)
         AuditChainHead.objects.filter(id=HEAD_ID).update(last_sequence=sequence, last_hash=previous)
     return entries
 

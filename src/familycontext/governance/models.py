@@ -71,7 +71,7 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit entries cannot be changed.")
 
     def bulk_create(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are appended one by one through governance.audit.")
+        raise AppendOnlyError("Audit entries are appended through governance.audit, which chains them.")
 
 
 class AuditEntry(models.Model):

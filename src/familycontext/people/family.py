@@ -51,11 +51,18 @@ class LinkedPerson:
     cms_id: str
 
 
-def linked_in_cms(person: Person) -> list[LinkedPerson]:
-    """Relationships recorded in the live CMS snapshot, from this person's records and to them."""
-    records = SourceRecord.objects.filter(
-        snapshot__live=True, snapshot__source__service=CMS, person_id=person.id
-    )
+def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> list[LinkedPerson]:
+    """Relationships recorded in the live CMS snapshot, from this person's records and to them.
+
+    ``records``: the person's live records with their snapshot and source, when the caller has
+    them already (``people.records.live_records``); saves a query.
+    """
+    if records is not None:
+        records = [r for r in records if r.snapshot.source.service == CMS]
+    else:
+        records = SourceRecord.objects.filter(
+            snapshot__live=True, snapshot__source__service=CMS, person_id=person.id
+        )
     by_snapshot: dict[int, set[str]] = {}
     for r in records:
         by_snapshot.setdefault(r.snapshot_id, set()).add(r.record_id)
@@ -98,12 +105,15 @@ def _by_age(item: LinkedPerson) -> tuple:
             p.date_of_birth.toordinal() if p and p.date_of_birth else 0, item.cms_id)
 
 
-def same_address(person: Person, exclude: set[str] | None = None) -> list[Person]:
+def same_address(person: Person, exclude: set[str] | None = None,
+                 records: list[SourceRecord] | None = None) -> list[Person]:
     """Other people with a live source record at one of this person's addresses.
 
     Restricted people are never listed: listing them would disclose where they live.
+    ``records``: the person's live records, when the caller has them already; saves a query.
     """
-    own = SourceRecord.objects.filter(snapshot__live=True, person_id=person.id)
+    own = records if records is not None else SourceRecord.objects.filter(
+        snapshot__live=True, person_id=person.id)
     keys = {
         (normalise_address(r.address), normalise_postcode(r.postcode))
         for r in own
@@ -123,6 +133,8 @@ def same_address(person: Person, exclude: set[str] | None = None) -> list[Person
         .annotate(pc=Replace(Upper("postcode"), Value(" "), Value("")))
         .filter(pc__in={k[1] for k in keys})
     )
+    # Only the three columns compared: building whole records cost more than the query (issue 9).
+    candidates = candidates.only("person_id", "address", "postcode")
     ids = {r.person_id for r in candidates if at_one_of_ours(r)} - (exclude or set())
     people = Person.objects.filter(id__in=ids, restricted=False)
     return sorted(people, key=lambda p: (p.date_of_birth is None,

@@ -106,10 +106,10 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "person": subject, "age": age_text(subject.date_of_birth, today),
             "can_restrict": has_role(request.user, DATA_MANAGER)})
     records = list(live_records(subject.id))
-    linked = linked_in_cms(subject)
+    linked = linked_in_cms(subject, records)
     # Listing who lives at a restricted person's address would disclose the address.
     nearby = [] if subject.restricted else same_address(
-        subject, exclude={lp.person.id for lp in linked if lp.person})
+        subject, exclude={lp.person.id for lp in linked if lp.person}, records=records)
     record(request, AuditAction.VIEWED_PERSON, person=subject)
     return render_page(request, "web/person.html", {
         "person": subject,
