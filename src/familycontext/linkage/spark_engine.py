@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +114,32 @@ def session(options: SparkOptions) -> Any:
     return spark
 
 
+def _distributed(spark: Any, table: pa.Table, options: SparkOptions) -> tuple[Any, str]:
+    """The records as a Spark table spread over the executors, not rows inside the query plan.
+
+    A DataFrame made from local data is a "local relation": Spark copies the rows into every
+    plan built on it and its optimiser re-evaluates projections over them on the driver, one
+    thread, for each of Splink's steps (minutes at 60,000 records). So the records are written
+    once: to the checkpoint directory as Parquet when there is one (a cluster), else
+    checkpointed in the executors' block stores. Returns the table and the Parquet path ("").
+    """
+    frame = spark.createDataFrame(table).repartition(max(1, options.shuffle_partitions))
+    if options.checkpoint_dir:
+        path = f"{options.checkpoint_dir.rstrip('/')}/familycontext-records-{uuid.uuid4().hex}"
+        frame.write.parquet(path)
+        return spark.read.parquet(path), path
+    return frame.localCheckpoint(eager=True), ""
+
+
+def _delete(spark: Any, path: str) -> None:
+    """Remove a directory we wrote, on whatever file system it is (HDFS, S3, local)."""
+    jvm = spark.sparkContext._jvm
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).delete(
+        hadoop_path, True
+    )
+
+
 def predict(
     table: pa.Table,
     parameters: dict[str, Any],
@@ -141,7 +168,8 @@ def predict(
         num_partitions_on_repartition=max(1, options.shuffle_partitions),
         register_udfs_automatically=False,  # the model needs none (sql_dialects)
     )
-    records = db_api.register(table)  # a generated name: runs in one session never clash
+    distributed, written = _distributed(spark, table, options)
+    records = db_api.register(distributed)  # a generated name: runs never clash
     try:
         settings = model.with_parameters(parameters, "spark") | {
             "retain_intermediate_calculation_columns": True,
@@ -157,5 +185,7 @@ def predict(
         db_api.delete_tables_created_by_splink_from_db()
         spark.catalog.dropTempView(records.physical_name)
         spark.catalog.clearCache()
+        if written:
+            _delete(spark, written)
     timings["spark_predict"] = time.perf_counter() - mark
     return result, timings

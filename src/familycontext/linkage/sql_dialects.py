@@ -53,12 +53,20 @@ def _prefix(a: str, b: str) -> str:
     )
 
 
-def _winkler(jaro: str, a: str, b: str) -> str:
+def _spark_prefix(a: str, b: str) -> str:
+    """The same count as :func:`_prefix` in one Spark lambda (a smaller plan to compile)."""
+    return (
+        f"size(filter(sequence(1, least(length({a}), length({b}), 4)),"
+        f" jw_n -> substr({a}, 1, jw_n) = substr({b}, 1, jw_n)))"
+    )
+
+
+def _winkler(jaro: str, a: str, b: str, prefix: str | None = None) -> str:
     """Winkler's boost of a Jaro similarity ``jaro`` (a column or lambda variable), in plain
     double arithmetic that both engines evaluate alike: above 0.7, add 0.1 per common-prefix
     character (at most 4) times the distance still to 1."""
     return (
-        f"CASE WHEN {jaro} > CAST(0.7 AS DOUBLE) THEN {jaro} + ({_prefix(a, b)})"
+        f"CASE WHEN {jaro} > CAST(0.7 AS DOUBLE) THEN {jaro} + ({prefix or _prefix(a, b)})"
         f" * CAST(0.1 AS DOUBLE) * (CAST(1 AS DOUBLE) - {jaro}) ELSE {jaro} END"
     )
 
@@ -134,7 +142,8 @@ def spark_jaro(a: str, b: str) -> str:
 
 def spark_jaro_winkler(a: str, b: str) -> str:
     """The model's Jaro-Winkler in Spark SQL: :func:`spark_jaro` with the shared boost."""
-    return f"transform(array({spark_jaro(a, b)}), jw_s -> {_winkler('jw_s', a, b)})[0]"
+    boost = _winkler("jw_s", a, b, _spark_prefix(a, b))
+    return f"transform(array({spark_jaro(a, b)}), jw_s -> {boost})[0]"
 
 
 class SparkDialect:
