@@ -39,32 +39,12 @@ class LinkageError(RuntimeError):
 
 def live_records() -> pd.DataFrame:
     """Every record of every live snapshot in the standard layout, plus its snapshot id."""
-    rows = SourceRecord.objects.filter(snapshot__live=True).values_list(
-        "snapshot__source__key",
-        "snapshot_id",
-        "record_id",
-        "first_name",
-        "last_name",
-        "other_names",
-        "date_of_birth",
-        "gender",
-        "postcode",
-        "address",
-        "nhs_number",
-    )
-    columns = [
-        "source",
-        "snapshot_id",
-        "record_id",
-        "first_name",
-        "last_name",
-        "other_names",
-        "date_of_birth",
-        "gender",
-        "postcode",
-        "address",
-        "nhs_number",
-    ]
+    # (frame column, model field): the standard person-record layout plus the snapshot id.
+    fields = {"source": "snapshot__source__key", "snapshot_id": "snapshot_id", "record_id": "record_id"}
+    fields.update((name, name) for name in (
+        "first_name", "last_name", "other_names", "date_of_birth", "gender", "postcode", "address", "nhs_number"))
+    rows = SourceRecord.objects.filter(snapshot__live=True).values_list(*fields.values())
+    columns = list(fields)
     frame = pd.DataFrame.from_records(list(rows.iterator(chunk_size=BATCH)), columns=columns)
     frame["date_of_birth"] = [d.isoformat() if d else "" for d in frame["date_of_birth"]]
     return frame
