@@ -32,6 +32,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,8 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--run-time", default="120s")
     parser.add_argument("--wait", default="0.2,0.6", help="seconds between a user's actions: min,max")
+    parser.add_argument("--ecomap", type=float, default=0.0,
+                        help="share of person pages on which the user also opens the ecomap (0-1)")
     parser.add_argument("--processes", type=int, default=1, help="Locust worker processes")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: scripts/serve's)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
@@ -81,6 +84,9 @@ def main() -> None:
         step("link", [fc(), "link"], env, quiet=True)
     if args.save_dump:
         step("dump", [pg("pg_dump"), "-Fc", "-f", str(args.save_dump), url], env)
+    # A restored (or just loaded) database has no planner statistics yet: without this,
+    # autovacuum analyses every table during the run, and its CPU is counted as the service's.
+    step("vacuum", [pg("vacuumdb"), "--analyze", "--quiet", "-d", url], env)
     step("prepare", [sys.executable, __file__, "--prepare", str(work), str(args.users)], env)
     counts = json.loads((work / "counts.json").read_text())
     print(f"database: {counts['people']:,} people, {counts['records']:,} live records", flush=True)
@@ -98,19 +104,22 @@ def main() -> None:
         wait_ready(base, server)
         mark = (work / "server.log").stat().st_size
         locust_env = {**env, "LOADTEST_SESSIONS": str(work / "sessions.txt"),
-                      "LOADTEST_PEOPLE": str(work / "people.csv"), "LOADTEST_WAIT": args.wait}
+                      "LOADTEST_PEOPLE": str(work / "people.csv"), "LOADTEST_WAIT": args.wait,
+                      "LOADTEST_ECOMAP": str(args.ecomap)}
         command = [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
                    "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.run_time,
                    "--host", base, "--csv", str(work / "locust"), "--reset-stats", "--only-summary",
                    "--loglevel", "WARNING"]
         if args.processes > 1:
             command += ["--processes", str(args.processes)]
-        print(f"locust: {args.users} users, wait {args.wait} s, {args.run_time}", flush=True)
+        print(f"locust: {args.users} users, wait {args.wait} s, ecomap on {args.ecomap:.0%} of person pages, "
+              f"{args.run_time}; load average before: {_load()}", flush=True)
         started = time.time()
         before = {"app": group_cpu(server.pid), "db": postgres_cpu(url),
                   "locust": resource.getrusage(resource.RUSAGE_CHILDREN)}
         subprocess.run(command, env=locust_env, check=False)
         seconds = time.time() - started
+        print(f"load average after: {_load()}", flush=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = {"app": group_cpu(server.pid) - before["app"], "db": postgres_cpu(url) - before["db"],
                "locust": (after.ru_utime + after.ru_stime)
@@ -124,6 +133,11 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     print(f"work folder: {work}")
+
+
+def _load() -> str:
+    """The machine's load average (1, 5, 15 min): how much else competed for the cores."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def fc() -> str:
@@ -257,7 +271,8 @@ def run_wrk(base: str, work: Path) -> None:
 
 
 def prepare(work: Path, users: int) -> None:
-    """In Django: a practitioner, one signed-in session per user, and people to look up."""
+    """In Django: one practitioner account and one signed-in session per simulated user (the
+    one-live-session-per-user policy allows no more), and people to look up."""
     import django
 
     django.setup()
@@ -268,7 +283,6 @@ def prepare(work: Path, users: int) -> None:
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
 
     from familycontext.accounts import sessions as policy
     from familycontext.accounts.models import LiveSession
@@ -277,16 +291,18 @@ def prepare(work: Path, users: int) -> None:
     from familycontext.people.models import Person
     from familycontext.sources.models import SourceRecord
 
-    user, _ = get_user_model().objects.get_or_create(username="loadtest", defaults={"first_name": "Load"})
-    user.set_unusable_password()
-    user.save()
-    set_roles(user, ["practitioner"])
-    # One live session per user (accounts.sessions): every simulated session carries the live
-    # token, or the session policy would send each request to the sign-in page.
-    token = secrets.token_urlsafe(32)
-    LiveSession.objects.update_or_create(user=user, defaults={"token": token})
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     with (work / "sessions.txt").open("w") as out:
-        for _ in range(users):
+        for n in range(users):
+            user, _ = get_user_model().objects.get_or_create(
+                username=f"loadtest{n:03d}", defaults={"first_name": "Load", "last_name": f"Test {n}"})
+            user.set_unusable_password()
+            user.save()
+            set_roles(user, ["practitioner"])
+            # The session carries the account's live-session token, as signing in would leave it
+            # (accounts.sessions), or the session policy would send it to the sign-in page.
+            token = secrets.token_urlsafe(32)
+            LiveSession.objects.update_or_create(user=user, defaults={"token": token})
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]

@@ -5,9 +5,13 @@ and a sample of real-in-the-synthetic-borough people, and passes them in:
   LOADTEST_SESSIONS  file of session cookie values, one a line (one per simulated user)
   LOADTEST_PEOPLE    CSV: person_id,first_name,last_name,date_of_birth
   LOADTEST_WAIT      "min,max" seconds a user pauses between actions (default "0.2,0.6")
+  LOADTEST_ECOMAP    share of person pages on which the user also opens the ecomap (default 0)
 
 One journey: search by name (and date of birth, most of the time) → results → open the person
-→ open each service card the page offers, as the page's script does (X-Requested-With: fetch).
+→ open each service card the page offers, as the page's script does when a card is opened
+(X-Requested-With: fetch). The ecomap is fetched the same way, but only when its section is
+opened, so only on LOADTEST_ECOMAP of the person pages (it is the costliest request: every
+related person's cards, a Graphviz layout, one audit entry per person shown).
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from urllib.parse import urlparse
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
-CARD_URL = re.compile(r'data-fc-details-url="([^"]+)"')
+CARD_URL = re.compile(r'data-fc-details-url="(/person/[^"]+/service/[^"]+)"')
+ECOMAP_URL = re.compile(r'data-fc-details-url="(/person/[^"]+/ecomap)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _sessions = [line.strip() for line in open(os.environ["LOADTEST_SESSIONS"]) if line.strip()]
@@ -33,6 +38,7 @@ with open(os.environ["LOADTEST_PEOPLE"], newline="") as handle:
 _lock = threading.Lock()
 _next_session = itertools.cycle(_sessions)
 _low, _high = (float(x) for x in os.environ.get("LOADTEST_WAIT", "0.2,0.6").split(","))
+_ecomap_share = float(os.environ.get("LOADTEST_ECOMAP", "0"))
 
 
 class SocialWorker(FastHttpUser):
@@ -64,6 +70,9 @@ class SocialWorker(FastHttpUser):
         page = self.client.get(f"/person/{person['person_id']}", name="person")
         for url in CARD_URL.findall(page.text or ""):
             self.client.get(url, name="card", headers={"X-Requested-With": "fetch"})
+        if _ecomap_share and random.random() < _ecomap_share:
+            for url in ECOMAP_URL.findall(page.text or ""):
+                self.client.get(url, name="ecomap", headers={"X-Requested-With": "fetch"})
 
 
 def _cookie(name: str, value: str, domain: str) -> Cookie:

@@ -100,7 +100,9 @@ def main() -> None:
     if args.profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        # Timed by this process's CPU clock, so waits on the database and other engineers' load
+        # do not show up as time spent in the function that waited.
+        profiler = cProfile.Profile(time.process_time)
     for n, (person_id, first, last, dob) in enumerate(people[: args.journeys]):
         if profiler and n == 5:
             profiler.enable()

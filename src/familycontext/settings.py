@@ -95,6 +95,13 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'familycontext.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and \
+        os.environ.get("FAMILYCONTEXT_PG_PREPARED", "1") == "1":
+    # Server-side parameters, and statements prepared once per connection after their second use:
+    # the same few queries run on every request, so PostgreSQL stops parsing and planning them
+    # each time (issue 9). FAMILYCONTEXT_PG_PREPARED=0 turns it off (e.g. behind PgBouncer in
+    # transaction mode before 1.21, which cannot keep prepared statements).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
@@ -116,9 +123,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 # Axes first: it refuses a locked-out username before the password is even checked.
+# accounts.backends.UserBackend is Django's ModelBackend, loading the user, its live session and
+# its roles in one query on each request (issue 9).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "familycontext.accounts.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = "familycontext.accounts.lockout.failure_limit"  # local_accounts.lockout_after_failures
 AXES_COOLOFF_TIME = "familycontext.accounts.lockout.cool_off"  # local_accounts.lockout_minutes
@@ -150,7 +159,10 @@ WHITENOISE_USE_FINDERS = True
 # sign-in page. The store keeps a session no longer than the absolute limit.
 # SESSION_INACTIVITY_TIMEOUT / SESSION_ABSOLUTE_LIMIT (seconds) override the two, for tests only.
 SESSION_COOKIE_AGE = CONFIG.sessions.absolute_limit_hours * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+# Written when changed, not on every request: accounts.sessions.touch records activity at most
+# once a minute (issue 9). Django's database store, read and updated with plain SQL.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "familycontext.accounts.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -106,3 +106,35 @@ def test_cookies_are_httponly_samesite_and_secure_when_configured(client, pat, s
     settings.SESSION_COOKIE_SECURE = True
     response = Client().post("/sign-in", {"username": "pat", "password": PASSWORD})
     assert response.cookies[settings.SESSION_COOKIE_NAME]["secure"]
+
+
+def test_activity_is_recorded_at_most_once_a_minute_so_idle_can_only_end_sooner(client, pat):
+    """Recording every request's activity meant writing the session on every request (issue 9)."""
+    sign_in(client)
+    age_session(client, last_seen_at=30)
+    client.get("/conditions")
+    assert 29 <= time.time() - client.session["last_seen_at"] < 40  # not rewritten: 30 s is recent
+    age_session(client, last_seen_at=61)
+    client.get("/conditions")
+    assert time.time() - client.session["last_seen_at"] < 5  # rewritten after a minute
+    assert sessions.touch_interval_seconds() == 60
+
+
+def test_a_short_time_out_records_activity_on_every_request(settings):
+    settings.SESSION_INACTIVITY_TIMEOUT = 3
+    assert sessions.touch_interval_seconds() == 0
+
+
+def test_roles_and_the_live_session_are_read_afresh_on_every_request(client, pat):
+    """The user, its live-session token and its roles come in one query (accounts.backends), on
+    every request: a role taken away or a session replaced counts at the very next request."""
+    from familycontext.accounts.roles import set_roles
+
+    sign_in(client)
+    assert client.get("/").status_code == 200
+    set_roles(pat, [])
+    assert client.get("/").status_code == 403
+    set_roles(pat, ["practitioner"])
+    assert client.get("/").status_code == 200
+    LiveSession.objects.filter(user=pat).update(token="another")
+    assert client.get("/")["Location"] == "/sign-in?ended=replaced"

@@ -30,14 +30,27 @@ def _queries(client, url: str, **headers) -> int:
 
 
 def test_person_page_queries_are_bounded(with_reason, family):
-    # Session, user, live session, roles, person, restriction, records, relationships, same
-    # address, cards (2 + rows of the services holding the person), audit (head, insert, head),
-    # alerts, session save.
-    assert _queries(with_reason, CHILD) <= 24
+    # Session; user with its live session and roles; person with its restriction; records;
+    # relationships (2) and the related records and people; same address and its people; audit
+    # (SQLite's lock, head, insert, head); the views-per-hour count; live snapshots; rows of the
+    # services holding the person; restrictions of the people listed. No session write.
+    # 24 before issue 9's second pass.
+    assert _queries(with_reason, CHILD) <= 19
 
 
 def test_a_card_queries_are_bounded(with_reason, family):
-    assert _queries(with_reason, CHILD + "/service/school", HTTP_X_REQUESTED_WITH="fetch") <= 14
+    # Session, user, person, snapshot, rows, audit (lock, head, insert, head). 14 before.
+    assert _queries(with_reason, CHILD + "/service/school", HTTP_X_REQUESTED_WITH="fetch") <= 10
+
+
+def test_a_signed_in_page_costs_two_queries_and_writes_no_session(with_reason):
+    """The fixed cost of every signed-in request: the session, then the user with its live
+    session token and its roles in one query (accounts.backends). Nothing written when the
+    session has not changed (accounts.sessions.touch)."""
+    assert _queries(with_reason, "/conditions") == 2
+    with CaptureQueriesContext(connection) as captured:
+        with_reason.get("/conditions")
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
 
 
 def test_a_person_without_records_in_a_service_costs_no_row_queries(with_reason, family):
@@ -58,6 +71,7 @@ def test_a_page_of_results_is_audited_in_one_insert_and_stays_chained(signed_in,
         page = signed_in.get("/results")
     shown = AuditEntry.objects.count() - before
     assert page.status_code == 200 and shown >= 2
-    inserts = [q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "governance_auditentry"')]
+    # One statement for the page's entries (sent with executemany: "20 times: INSERT ...").
+    inserts = [q for q in captured.captured_queries if 'INSERT INTO "governance_auditentry"' in q["sql"]]
     assert len(inserts) == 1
     assert chain.verify().ok

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest
 
+from familycontext.accounts.backends import LIVE_TOKEN_ATTRIBUTE
 from familycontext.accounts.models import LiveSession
 from familycontext.accounts.signals import session_ended
 
@@ -81,8 +82,11 @@ def why_it_ended(request: HttpRequest, now: float | None = None) -> str | None:
     """``None`` while the signed-in session may go on; otherwise why it must end now."""
     now = time.time() if now is None else now
     session = request.session
-    live = LiveSession.objects.filter(user=request.user).values_list("token", flat=True).first()
+    # accounts.backends read the token with the user, in the same query, for this request.
+    live = getattr(request.user, LIVE_TOKEN_ATTRIBUTE, None)
     if live is None:
+        live = LiveSession.objects.filter(user=request.user).values_list("token", flat=True).first()
+    if not live:
         return "ended"  # signed out everywhere (or ended by an administrator)
     if not secrets.compare_digest(live, session.get(LIVE_TOKEN, "")):
         return "replaced"
@@ -103,8 +107,25 @@ def end(request: HttpRequest, why: str) -> None:
     logout(request)
 
 
+def touch_interval_seconds() -> int:
+    """How stale the recorded activity may get before a request records it again: a tenth of the
+    inactivity time-out, at most a minute.
+
+    Recording it on every request meant writing the session on every request (issue 9). Recording
+    it at most once a minute can only end an idle session *earlier* (by under a minute of the 15),
+    never later.
+    """
+    return min(60, inactivity_timeout_seconds() // 10)
+
+
 def touch(request: HttpRequest, now: float | None = None) -> None:
-    """Record activity; starts the clocks of a session made without ``begin`` (e.g. by a test)."""
+    """Record activity; starts the clocks of a session made without ``begin`` (e.g. by a test).
+
+    The session is written only when this changes it (``touch_interval_seconds``).
+    """
     now = time.time() if now is None else now
-    request.session.setdefault(SIGNED_IN_AT, now)
-    request.session[LAST_SEEN] = now
+    session = request.session
+    if SIGNED_IN_AT not in session:
+        session[SIGNED_IN_AT] = now
+    if now - session.get(LAST_SEEN, 0) >= touch_interval_seconds():
+        session[LAST_SEEN] = now

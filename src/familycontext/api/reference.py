@@ -178,7 +178,7 @@ def auth_login(request: HttpRequest) -> HttpResponse:
     if second_factor.needs_code(user) or second_factor.must_set_up(user):
         raise ApiProblem(401, "second-factor-required", "This account signs in with an authenticator "
                          "code, which this sign-in cannot take: use the web app or an API token.")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="familycontext.accounts.backends.UserBackend")
     audit.record(request, AuditAction.SIGNED_IN, details={"method": "password (reference API)"})
     given = body.get("reason")
     if isinstance(given, dict):

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from familycontext.governance.models import Alert, AuditAction, AuditEntry, StaffArea
@@ -67,15 +68,34 @@ def _many_views(entry: AuditEntry) -> None:
         return
     limit = settings.CONFIG.audit.alert_views_per_hour
     hour_ago = entry.at - timedelta(hours=1)
-    views = AuditEntry.objects.filter(user_id=entry.user_id, action=AuditAction.VIEWED_PERSON,
-                                      at__gt=hour_ago, at__lte=entry.at).count()
-    if views <= limit:
+    if _views_up_to(entry, hour_ago, limit + 1) <= limit:
         return
     if Alert.objects.filter(kind=Alert.Kind.MANY_VIEWS, user_id=entry.user_id, at__gt=hour_ago).exists():
         return
+    views = AuditEntry.objects.filter(user_id=entry.user_id, action=AuditAction.VIEWED_PERSON,
+                                      at__gt=hour_ago, at__lte=entry.at).count()
     _new_alert(entry, Alert.Kind.MANY_VIEWS,
                f"{entry.user_name or entry.username} opened {views} people in an hour, more than the "
                f"{limit} the council set (audit.alert_views_per_hour).")
+
+
+def _views_up_to(entry: AuditEntry, since, most: int) -> int:
+    """The user's person views after ``since`` up to this entry, counted no further than ``most``.
+
+    Runs on every person view, so it is one plain statement (the ORM's query building cost more
+    than the count), and the count stops past the limit: a busy hour costs no more than a quiet
+    one (issue 9). Uses the index on (user_id, action, at).
+    """
+    q = connection.ops.quote_name
+    at = AuditEntry._meta.get_field("at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {q(AuditEntry._meta.db_table)} "
+            f"WHERE {q('user_id')} = %s AND {q('action')} = %s AND {q('at')} > %s AND {q('at')} <= %s "
+            f"LIMIT %s) views",
+            [entry.user_id, str(AuditAction.VIEWED_PERSON), at.get_db_prep_value(since, connection),
+             at.get_db_prep_value(entry.at, connection), most])
+        return cursor.fetchone()[0]
 
 
 def _break_glass(entry: AuditEntry) -> None:

@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from familycontext.governance.models import AuditChainHead, AuditEntry
+from familycontext.governance.models import AppendOnlyError, AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -88,11 +88,91 @@ def locked_head() -> AuditChainHead:
     return head
 
 
+# Appending runs on every audited request, so its three statements are plain SQL written once per
+# database vendor: through the ORM they cost several times more Python than the database spends
+# on them (issue 9). What is written, and the lock, are exactly as before.
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+_SQL: dict[str, dict[str, str]] = {}
+_INSERT_FIELDS = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+
+
+def _sql() -> dict[str, str]:
+    """The statements, written once per database vendor."""
+    found = _SQL.get(connection.vendor)
+    if found is None:
+        head = _q(AuditChainHead._meta.db_table)
+        returning = connection.features.can_return_columns_from_insert
+        found = {
+            # SQLite: take the write lock now (waiting for other writers) rather than at the first
+            # write, where a reader that was overtaken would fail instead of waiting.
+            "lock": (f"UPDATE {head} SET {_q('last_sequence')} = {_q('last_sequence')} WHERE {_q('id')} = %s"
+                     if connection.vendor == "sqlite" else ""),
+            "head": (f"SELECT {_q('last_sequence')}, {_q('last_hash')} FROM {head} WHERE {_q('id')} = %s"
+                     + ("" if connection.vendor == "sqlite" else " FOR UPDATE")),
+            "insert": (f"INSERT INTO {_q(AuditEntry._meta.db_table)} "
+                       f"({', '.join(_q(f.column) for f in _INSERT_FIELDS)}) VALUES "),
+            "row": "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")",
+            "returning": f" RETURNING {_q(AuditEntry._meta.pk.column)}" if returning else "",
+            "update": (f"UPDATE {head} SET {_q('last_sequence')} = %s, {_q('last_hash')} = %s "
+                       f"WHERE {_q('id')} = %s"),
+            "ids": (f"SELECT {_q('sequence')}, {_q(AuditEntry._meta.pk.column)} "
+                    f"FROM {_q(AuditEntry._meta.db_table)} WHERE {_q('sequence')} BETWEEN %s AND %s"),
+        }
+        _SQL[connection.vendor] = found
+    return found
+
+
+def _head_for_append() -> tuple[int, str]:
+    """(last sequence, last hash) of the chain head, locked until the transaction ends."""
+    sql = _sql()
+    with connection.cursor() as cursor:
+        if sql["lock"]:
+            cursor.execute(sql["lock"], [HEAD_ID])
+        cursor.execute(sql["head"], [HEAD_ID])
+        row = cursor.fetchone()
+    if row is None:  # the very first entry (or after a flush): create the head, then lock it
+        head = locked_head()
+        return head.last_sequence, head.last_hash
+    return row[0], row[1]
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """Insert ``entries``; sets their primary keys as ``save`` would.
+
+    One entry: one INSERT returning its id. Several (a page of results): one single-row INSERT
+    sent for each with ``executemany`` (one statement for psycopg to parse and PostgreSQL to
+    prepare, however many rows; a 20-row VALUES list has too many parameters for psycopg to
+    cache its parsing), then their ids read back by sequence, under the same lock.
+    """
+    sql = _sql()
+    params = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in _INSERT_FIELDS] for e in entries]
+    with connection.cursor() as cursor:
+        if len(entries) == 1:
+            cursor.execute(sql["insert"] + sql["row"] + sql["returning"], params[0])
+            ids = ([cursor.fetchone()[0]] if sql["returning"] else
+                   [connection.ops.last_insert_id(cursor, AuditEntry._meta.db_table, AuditEntry._meta.pk.column)])
+        else:
+            cursor.executemany(sql["insert"] + sql["row"], params)
+            cursor.execute(sql["ids"], [entries[0].sequence, entries[-1].sequence])
+            by_sequence = dict(cursor.fetchall())
+            ids = [by_sequence[e.sequence] for e in entries]
+    for entry, pk_value in zip(entries, ids, strict=True):
+        entry.pk = pk_value
+        entry._state.adding = False
+        entry._state.db = connection.alias
+
+
 def append(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Chain and save ``entries`` in order, in one transaction, holding the chain-head lock."""
+    for entry in entries:
+        if entry.pk is not None and not entry._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
     with transaction.atomic():
-        head = locked_head()
-        sequence, previous = head.last_sequence, head.last_hash
+        sequence, previous = _head_for_append()
         for entry in entries:
             sequence += 1
             entry.sequence = sequence
@@ -101,14 +181,12 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
                 entry.at = timezone.now()
             _normalise(entry)
             entry.entry_hash = entry_hash(entry)
-            if len(entries) == 1:
-                entry.save(force_insert=True)  # AuditEntry.save checks it is chained and new
             previous = entry.entry_hash
-        if len(entries) > 1:
-            # A page of results: one INSERT for its 20 entries rather than 20 (issue 9).
-            # The manager refuses bulk_create to everyone else: entries must come through here.
-            QuerySet(model=AuditEntry).bulk_create(entries)
-        AuditChainHead.objects.filter(id=HEAD_ID).update(last_sequence=sequence, last_hash=previous)
+        # Nothing else may insert entries in bulk (the manager refuses it): entries must come
+        # through here.
+        _insert(entries)
+        with connection.cursor() as cursor:
+            cursor.execute(_sql()["update"], [sequence, previous, HEAD_ID])
     return entries
 
 

@@ -100,6 +100,11 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["sequence"]
         verbose_name_plural = "audit entries"
+        indexes = [
+            # The "many views in an hour" alert counts one user's person views of the last hour
+            # on every person view: without this it read all of the user's entries (issue 9).
+            models.Index(fields=["user_id", "action", "at"], name="audit_user_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.person_id}".strip()

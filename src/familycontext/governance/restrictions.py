@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from familycontext.governance.models import AuditAction, Restriction
@@ -34,10 +35,23 @@ def restricted_ids(person_ids: Iterable[str]) -> set[str]:
     return {p for p, restricted in newest.items() if restricted}
 
 
+# Set on people read through ``with_restriction``: the data manager's latest decision (None: none).
+ANNOTATION = "data_manager_restricted"
+
+
+def with_restriction(people: QuerySet) -> QuerySet:
+    """People with the data manager's latest decision read in the same query, so that
+    ``is_restricted`` needs no query of its own (issue 9)."""
+    newest = Restriction.objects.filter(person_id=OuterRef("pk")).order_by("-at", "-id").values("restricted")[:1]
+    return people.annotate(**{ANNOTATION: Subquery(newest)})
+
+
 def is_restricted(person) -> bool:
     """Restricted by the CMS or by a data manager."""
     if getattr(person, "restricted", False):
         return True
+    if hasattr(person, ANNOTATION):
+        return bool(getattr(person, ANNOTATION))
     override = latest(person.id)
     return bool(override and override.restricted)
 

@@ -78,16 +78,22 @@ def _rows(service: str, snapshot: Snapshot, person_id: str,
     raise ValueError(service)
 
 
-def _live_snapshots(person_id: str) -> tuple[dict[str, Snapshot], dict[int, list[int]]]:
+def _live_snapshots(person_id: str, records: list[SourceRecord] | None = None,
+                    ) -> tuple[dict[str, Snapshot], dict[int, list[int]]]:
     """``_live_snapshot`` for every card service at once: two queries instead of two per card.
     Also returns the person's record ids in each live snapshot, so that a card whose snapshot
-    holds none of them needs no further query."""
+    holds none of them needs no further query. ``records``: the person's live records, when the
+    caller has them already (the person page); saves a query."""
     live = list(Snapshot.objects.filter(live=True, source__service__in=CARD_SERVICES)
                 .select_related("source").order_by("source__name"))
     held: dict[int, list[int]] = {}
-    for snapshot_id, record_id in (SourceRecord.objects
-                                   .filter(snapshot__in=[s.id for s in live], person_id=person_id)
-                                   .values_list("snapshot_id", "id")):
+    if records is not None:
+        live_ids = {s.id for s in live}
+        pairs = [(r.snapshot_id, r.id) for r in records if r.snapshot_id in live_ids and r.person_id == person_id]
+    else:
+        pairs = (SourceRecord.objects.filter(snapshot__in=[s.id for s in live], person_id=person_id)
+                 .values_list("snapshot_id", "id"))
+    for snapshot_id, record_id in pairs:
         held.setdefault(snapshot_id, []).append(record_id)
     chosen: dict[str, Snapshot] = {}
     for snapshot in live:
@@ -108,9 +114,9 @@ def card(person: PersonLike, service: str, today: date, *,
                     today=today, config=settings.CONFIG)
 
 
-def cards(person: PersonLike, today: date) -> list[Card]:
-    """The four cards in display order."""
-    snapshots, held = _live_snapshots(person.id)
+def cards(person: PersonLike, today: date, records: list[SourceRecord] | None = None) -> list[Card]:
+    """The four cards in display order. ``records``: the person's live records, if at hand."""
+    snapshots, held = _live_snapshots(person.id, records)
     return [card(person, service, today, snapshots=snapshots, held=held) for service in CARD_SERVICES]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date, datetime
+from threading import Lock
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -31,6 +33,33 @@ def govuk_datetime(value: datetime | None, missing: str = "Not known") -> str:
     return f"{govuk_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+_FRAGMENTS: OrderedDict = OrderedDict()
+_FRAGMENTS_LOCK = Lock()
+FRAGMENTS_KEPT = 512
+
+
+def memo(macro, *args):
+    """``macro(*args)``, rendered once per distinct ``args`` and then reused (issue 9).
+
+    For page parts that are the same for everyone and costly in GOV.UK macros: the header, the
+    phase banner, a source's "how current" list on its cards. Only for macros whose output
+    depends on nothing but their arguments, and never with personal data as an argument: the
+    rendered text is shared by every request this process serves.
+    """
+    key = (macro.name, repr(args))  # repr: literal dicts (macro parameters) are not hashable
+    with _FRAGMENTS_LOCK:
+        found = _FRAGMENTS.get(key)
+        if found is not None:
+            _FRAGMENTS.move_to_end(key)
+            return found
+    rendered = macro(*args)
+    with _FRAGMENTS_LOCK:
+        _FRAGMENTS[key] = rendered
+        if len(_FRAGMENTS) > FRAGMENTS_KEPT:
+            _FRAGMENTS.popitem(last=False)
+    return rendered
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     loaders = [loader] if loader else []
@@ -38,6 +67,6 @@ def environment(**options) -> Environment:
     loaders.append(PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}))
     options.setdefault("autoescape", True)
     env = Environment(loader=ChoiceLoader(loaders), **options)
-    env.globals.update({"static": static, "url": reverse, "config": settings.CONFIG})
+    env.globals.update({"static": static, "url": reverse, "config": settings.CONFIG, "memo": memo})
     env.filters.update({"govuk_date": govuk_date, "govuk_datetime": govuk_datetime})
     return env

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 PENDING = "pending_sign_in"  # a password checked, waiting for the authenticator step
 PENDING_SECONDS = 300
 SSO_NEXT = "sso_next"
-LOCAL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOCAL_BACKEND = "familycontext.accounts.backends.UserBackend"
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:

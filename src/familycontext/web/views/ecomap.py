@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
 from familycontext.governance import break_glass, restrictions
-from familycontext.governance.audit import record
+from familycontext.governance.audit import record_many
 from familycontext.governance.models import AuditAction
 from familycontext.people.models import Person
 from familycontext.people.records import addresses, live_records, other_names
@@ -34,9 +34,9 @@ def _family(request: HttpRequest, subject: Person) -> family_map.FamilyFlags:
     )
     # Showing the ecomap shows each person's basic details and flags: one entry per person.
     people = Person.objects.in_bulk(family_map.shown_people(family.ecomap))
-    for node in family.ecomap.people:
-        if node.person_id in people:
-            record(request, AuditAction.VIEWED_PERSON, person=people[node.person_id])
+    # One entry per person, appended in one transaction and one INSERT (issue 9).
+    record_many(request, AuditAction.VIEWED_PERSON,
+                [people[node.person_id] for node in family.ecomap.people if node.person_id in people])
     return family
 
 
@@ -44,7 +44,7 @@ def _family(request: HttpRequest, subject: Person) -> family_map.FamilyFlags:
 @reason_required
 def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
     """The ecomap: an HTML fragment for the person page's script, or a full page without script."""
-    subject = get_object_or_404(Person, pk=person_id)
+    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
     if _gated(request, subject):
         return redirect("web:person", person_id=subject.id)
     family = _family(request, subject)
@@ -60,7 +60,7 @@ def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
 @reason_required
 def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
     """The person page laid out for printing or saving as PDF; opening it is audited as printing."""
-    subject = get_object_or_404(Person, pk=person_id)
+    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
     if _gated(request, subject):
         return redirect("web:person", person_id=subject.id)
     today = timezone.localdate()
@@ -74,9 +74,8 @@ def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
             card = service_cards.card(people[person_id_opened], service, today)
             if card.details is not None:
                 opened.append(printout.OpenedContact(people[person_id_opened], card))
-    for node in family.ecomap.people:
-        if node.person_id in people:
-            record(request, AuditAction.PRINTED, person=people[node.person_id])
+    record_many(request, AuditAction.PRINTED,
+                [people[node.person_id] for node in family.ecomap.people if node.person_id in people])
     records = list(live_records(subject.id))
     others = [c for pid, cards in family.cards.items() if pid != subject.id for c in cards]
     hide_address = subject.restricted and not break_glass.granted(request, subject.id)

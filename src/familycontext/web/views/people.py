@@ -97,7 +97,7 @@ def _restriction_context(request: HttpRequest, subject: Person) -> dict:
 @role_required(*CAN_VIEW_PEOPLE)
 @reason_required
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
-    subject = get_object_or_404(Person, pk=person_id)
+    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
     today = timezone.localdate()
     gate = _restricted_gate(request, subject)
     if gate is not None:
@@ -116,7 +116,7 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
         "age": age_text(subject.date_of_birth, today),
         "other_names": other_names(subject, records),
         "addresses": [] if subject.restricted else addresses(subject, records),
-        "cards": service_cards.cards(subject, today),
+        "cards": service_cards.cards(subject, today, records),
         "slugs": service_cards.SERVICE_SLUGS,
         "linked": [{"item": lp, "age": age_text(lp.person.date_of_birth if lp.person else None, today)}
                    for lp in linked],
@@ -134,7 +134,7 @@ def service_details(request: HttpRequest, person_id: str, service: str) -> HttpR
     key = service_cards.SLUG_SERVICES.get(service)
     if key is None:
         raise Http404("No such service")
-    subject = get_object_or_404(Person, pk=person_id)
+    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
     if _restricted_gate(request, subject) is not None:
         # Details of a restricted person (adoption, refuge) need break-glass access (SPEC 8).
         raise PermissionDenied("Restricted record: break-glass access needed")
