@@ -209,3 +209,109 @@ def test_date_arithmetic_works_for_every_representable_year(year):
     assert all(len(str(d.year)) <= 4 for d in one_digit_away(dob))
     assert dob_agreement(dob, [dob]) == "exact"
     assert dob_agreement(dob, [date(year, 4, 3)]) == "day and month swapped"
+
+
+# --- ranking against plausible rivals, and the slips a referral form carries ------------------
+KATY_DOB = date(2015, 1, 18)
+
+
+@pytest.fixture
+def rivals(borough):
+    # Katy Cox's records hold no date of birth; Martyn Cox was born one digit away from hers.
+    borough("T-KATY", {"first_name": "Katy", "last_name": "Cox"})
+    borough("T-MARTYN", {"first_name": "Martyn", "last_name": "Cox", "date_of_birth": date(2015, 1, 10)})
+    # Corrie Morgan, one digit off; Morgan Kerr born on the typed day ("Corrie" and "Kerr" share a sound code).
+    borough("T-CORRIE", {"first_name": "Corrie", "last_name": "Morgan", "date_of_birth": date(1991, 12, 3)})
+    borough("T-KERR", {"first_name": "Morgan", "last_name": "Kerr", "date_of_birth": date(1991, 12, 13)})
+    # Abigail's only record has her new family name.
+    borough("T-ABIGAIL", {"first_name": "Abigail", "last_name": "Lloyd", "date_of_birth": date(1976, 3, 23)})
+    borough("T-ABIGAIL-MARTIN", {"first_name": "Abigail", "last_name": "Martin", "date_of_birth": date(1998, 2, 13)})
+    # Nobody has a date of birth to find these by: the names must do it.
+    borough("T-GILES", {"first_name": "Giles", "last_name": "Allenby"})
+    borough("T-NIGEL", {"first_name": "Nigel", "last_name": "Armstrong"})
+    borough("T-ARTHUR", {"first_name": "Arthur", "last_name": "Wlal"})
+    borough("T-ERIC", {"first_name": "Eric", "last_name": "Shortland", "date_of_birth": date(1976, 1, 12)})
+    borough("T-SOPHIE-LOUISE", {"first_name": "Sophie-Louise", "last_name": "Herbertson",
+                                "date_of_birth": date(2010, 8, 23)})
+    borough("T-SOPHIE", {"first_name": "Sophie", "last_name": "Herbertson", "date_of_birth": date(1975, 1, 31)})
+    borough("T-JESSICA", {"first_name": "Jessica", "last_name": "Thompsett", "date_of_birth": date(1991, 2, 1)})
+    borough("T-JESSICA-2017", {"first_name": "Jessica", "last_name": "Thompsett", "date_of_birth": date(2017, 9, 23)})
+    borough.publish()
+
+
+def ids(results: list[Match]) -> list[str]:
+    return [m.person_id for m in results]
+
+
+def test_a_namesake_with_a_close_date_does_not_beat_the_whole_name(rivals):
+    # Katy and Martyn are different names, however close Jaro-Winkler rates them.
+    results = find_people("Katy", "Cox", KATY_DOB)
+    assert top(results) == "T-KATY"
+    assert "T-MARTYN" not in ids(results)
+
+
+def test_a_shared_sound_code_alone_does_not_make_names_agree(rivals):
+    results = find_people("Corrie", "Morgan", date(1991, 12, 13))
+    assert top(results) == "T-CORRIE"
+    assert results[0].date_of_birth_agreement == "one digit different"
+    # Morgan Kerr shares only "Morgan" and the date: a possible match at most, below Corrie.
+    assert all(m.strength != "Strong match" for m in results if m.person_id == "T-KERR")
+
+
+def test_changed_family_name_found_by_first_name_and_exact_date_of_birth(rivals):
+    results = find_people("Abigail", "Martin", date(1976, 3, 23))
+    assert top(results) == "T-ABIGAIL"
+    assert results[0].strength == "Possible match"
+    # Without the exact date the first name alone finds nobody new.
+    assert "T-ABIGAIL" not in ids(find_people("Abigail", "Martin", date(1976, 3, 24)))
+    assert "T-ABIGAIL" not in ids(find_people("Abigail", "Martin", None))
+
+
+def test_slip_in_the_first_letter_found_without_any_date_of_birth(rivals):
+    assert top(find_people("Giles", "Pllenby", None)) == "T-GILES"  # first letter wrong
+    assert top(find_people("Nigel", "Rmstrong", None)) == "T-NIGEL"  # first letter dropped
+    assert top(find_people("Nigel", "Earmstrong", None)) == "T-NIGEL"  # a letter added in front
+    assert top(find_people("Bigel", "Armstrong", None)) == "T-NIGEL"
+
+
+def test_nickname_with_a_typo_in_the_recorded_family_name(rivals):
+    assert top(find_people("Art", "Wall", None)) == "T-ARTHUR"
+
+
+def test_date_of_birth_swapped_and_one_digit_wrong(rivals):
+    results = find_people("Eric", "Shortland", date(1976, 12, 2))  # 12/01 swapped is 01/12; then 1 -> 2
+    assert top(results) == "T-ERIC"
+    assert results[0].date_of_birth_agreement == "day and month swapped, one digit different"
+
+
+def test_wrong_year_with_the_right_day_and_month(rivals):
+    results = find_people("Jessica", "Thompsett", date(2001, 2, 1))
+    assert top(results) == "T-JESSICA"
+    assert results[0].date_of_birth_agreement == "same day and month"
+
+
+def test_whole_first_name_ranks_above_half_of_a_double_barrelled_one(rivals):
+    results = [m for m in find_people("Sophie", "Herbertson", None) if m.person_id.startswith("T-SOPHIE")]
+    assert ids(results) == ["T-SOPHIE", "T-SOPHIE-LOUISE"]  # the older one first: a better match beats youth
+
+
+def test_title_typed_before_the_name_is_ignored(people):
+    assert top(find_people("Master William", "Hartley-Price", WILLIAM_DOB)) == "T-WILLIAM"
+    assert top(find_people("Mrs Margaret", "Doyle", date(1950, 5, 6))) == "T-MARGARET"
+    assert top(find_people("Mr Hartley-Price", "", WILLIAM_DOB)) == "T-WILLIAM"  # title, then a lone name
+
+
+def test_family_name_first_with_a_comma_in_one_box(people):
+    results = find_people("HARTLEY-PRICE, William", "", WILLIAM_DOB)
+    assert top(results) == "T-WILLIAM"
+    assert results[0].score == 1.0  # read as family, given: not a swapped-box match
+    assert top(find_people("", "Doyle, Margaret", date(1950, 5, 6))) == "T-MARGARET"
+
+
+def test_initial_for_the_first_name(people):
+    results = find_people("W", "Hartley-Price", WILLIAM_DOB)
+    assert top(results) == "T-WILLIAM"
+    assert results[0].strength == "Possible match"  # an initial is never enough to be sure
+    without_date = find_people("W", "Hartley-Price", None)
+    assert top(without_date) == "T-WILLIAM"
+    assert {m.strength for m in without_date} == {"Weak match"}

@@ -2,7 +2,8 @@
 
 Search must stay fast at a million people on SQLite and PostgreSQL alike, with no engine
 extensions. So instead of scanning names, it looks up *blocking keys*: short strings made from
-two words of one known name (exact, by sound, by nickname, by initial), plus each date of
+two words of one known name (exact, by sound, by nickname, by initial, one exact with the
+other's first letter left off), plus each date of
 birth and identifier. A query makes the same keys from what was typed and fetches the few
 people who share one; ``people.matching`` ranks them in Python. Pairs of words, not single
 words, keep each key selective: "smith" alone is ten thousand people, "john|smith" a handful.
@@ -50,6 +51,43 @@ def pair_keys(name_words: list[Word]) -> set[tuple[str, str]]:
                 for x, y in ((a, b), (b, a)):
                     keys.add(("i", f"{x}|{y[0]}"))
                     keys.update(("k", f"{form}|{phonetic(y)}") for form in nickname_forms(x))
+                    if len(y) >= 3:
+                        keys.add(("s", f"{x}|{y[1:]}"))
+    return keys
+
+
+def first_letter_keys(name_words: list[Word]) -> set[tuple[str, str]]:
+    """Query-side keys for a slip in a word's *first* letter, which every other key needs right.
+
+    With one word exact: the other's first letter wrong ("Pllen" for Allen) meets the index's
+    "s" key (the other word without its first letter); dropped ("Rmstrong") is the typed word
+    against that key; one added in front ("Aallen") is the typed word without its first letter,
+    as an exact pair. Without a date of birth these are the only way to find such a slip.
+    """
+    keys: set[tuple[str, str]] = set()
+    for left, right in combinations(name_words[:MAX_WORDS], 2):
+        for x, y in ((left.joined, right.joined), (right.joined, left.joined)):
+            if len(y) >= 3:
+                keys.add(("s", f"{x}|{y[1:]}"))
+                keys.add(("e", "|".join(sorted((x, y[1:])))))
+            if len(y) >= 2:
+                keys.add(("s", f"{x}|{y}"))
+    return keys
+
+
+def nickname_initial_keys(name_words: list[Word], most: int = 12) -> set[tuple[str, str]]:
+    """Query-side only: initial-letter keys with each formal or nickname form of a typed word.
+
+    The index already holds "arthur|w" for Arthur Wlal (a word exact, the other's initial), so
+    "Art Wall" finds him through "arthur|w" without a single extra index row. A word with more
+    than ``most`` forms ("Al": a dozen formal names) adds none: too many people each.
+    """
+    keys: set[tuple[str, str]] = set()
+    for left, right in combinations(name_words[:MAX_WORDS], 2):
+        for x, y in ((left, right), (right, left)):
+            forms = nickname_forms(x.joined) - {x.joined}
+            if len(forms) <= most:
+                keys.update(("i", f"{form}|{y.joined[0]}") for form in forms)
     return keys
 
 

@@ -21,10 +21,16 @@ from datetime import date
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Q
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
-from familycontext.people.index import identifier_key, pair_keys
+from familycontext.people.index import (
+    first_letter_keys,
+    identifier_key,
+    nickname_initial_keys,
+    pair_keys,
+)
 from familycontext.people.models import NameKey, SearchEntry
 from familycontext.people.normalise import Word, nhs_number, nickname_forms, phonetic, words
 
@@ -37,14 +43,27 @@ NO_DOB_FACTOR = 0.85  # without a date of birth even an exact name is only a pos
 LONE_NAME_FACTOR = 0.75  # one name and a date of birth: never a strong match on its own
 SWAPPED_FACTOR = 0.97  # names found in the other boxes rank just below the same names in order
 CONVINCING_WITHOUT_DATE = 0.95 * NO_DOB_FACTOR  # a name this close needs no second pass
+FUZZY_AGREEMENT = 0.88  # below this Jaro-Winkler, two words disagree ...
+DISAGREEMENT_SLOPE = 2.0  # ... and their score falls three times as fast
+SOUND_GUARD = 0.72  # the same sound counts only for spellings this close (not Corrie/Kerr, Short/Charity)
+INITIAL_AGREEMENT = 0.75  # "J" for John: with the family name and exact date, a possible match only
+PART_MARK, PART_FACTOR = "~", 0.98  # half of a double-barrelled name agrees a little less than a whole one
+# Two words typed, one of them agreeing with a known name and the other with none (a changed
+# family name, a first name the records spell another way), and the exact date of birth: a
+# possible match (at best 0.6 x 0.62 + 0.4 = 0.772), below the whole name, even with one typo,
+# of someone whose records hold no date of birth (0.6 x 0.95 + 0.4 x 0.5 = 0.77 and up).
+PARTIAL_NAME, PARTIAL_WORD = 0.62, 0.93
 MAX_CANDIDATES = 20_000
+SECOND_PASS_KINDS = ("i", "s")  # broad keys (initials, first letter left off), used only when needed
 
 DOB_AGREEMENT = {
     "exact": 1.0,
     "day and month swapped": 0.85,
     "one digit different": 0.75,
+    "day and month swapped, one digit different": 0.6,
+    "same day and month": 0.6,
     "same year": 0.3,
-    "not recorded": 0.4,
+    "not recorded": 0.5,
     "different": 0.0,
 }
 
@@ -101,19 +120,30 @@ def one_digit_away(dob: date) -> set[date]:
     return found
 
 
+def _digits_apart(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
 def dob_agreement(query: date, recorded: list[date]) -> str:
     """How the typed date of birth agrees with the best of the person's recorded ones."""
     if not recorded:
         return "not recorded"
     best = "different"
     q8 = _digits(query)
+    other = swapped(query)
+    swapped_q8 = _digits(other) if other else ""
     for dob in recorded:
         if dob == query:
             return "exact"
-        if swapped(query) == dob:
+        d8 = _digits(dob)
+        if other == dob:
             found = "day and month swapped"
-        elif sum(a != b for a, b in zip(q8, _digits(dob), strict=True)) == 1:
+        elif _digits_apart(q8, d8) == 1:
             found = "one digit different"
+        elif swapped_q8 and _digits_apart(swapped_q8, d8) == 1:
+            found = "day and month swapped, one digit different"
+        elif (dob.month, dob.day) == (query.month, query.day):
+            found = "same day and month"
         elif dob.year == query.year:
             found = "same year"
         else:
@@ -125,17 +155,58 @@ def dob_agreement(query: date, recorded: list[date]) -> str:
 
 # --- names ---------------------------------------------------------------------------------
 def token_similarity(typed: str, known: str) -> float:
-    """Jaro-Winkler, lifted for a shared nickname form, the same sound or a typed prefix."""
+    """How well one typed word agrees with one known word, 0-1, in agreement levels.
+
+    Exact 1; an initial and a name it begins 0.75; a shared nickname form 0.93; one keystroke
+    apart (Damerau) 0.9 for words of four letters or more, 0.86 for shorter ones (Ai for Ali);
+    Jaro-Winkler when it is 0.88 or above (Splink's fuzzy agreement level); the same sound 0.9
+    unless the spellings are far apart; a typed prefix of three letters or more 0.88. Below the
+    fuzzy level the words *disagree*, and the score falls steeply: Jaro-Winkler is generous to
+    short unrelated names (Katy and Martyn score 0.75), which let a namesake with a better date
+    of birth outrank the person typed.
+    """
     if typed == known:
         return 1.0
-    score = JaroWinkler.similarity(typed, known)
+    if len(typed) == 1 or len(known) == 1:  # an initial agrees with every name it begins
+        return INITIAL_AGREEMENT if typed[0] == known[0] else 0.0
+    jaro = JaroWinkler.similarity(typed, known)
+    score = jaro
     if score < 0.93 and nickname_forms(typed) & nickname_forms(known):
         score = 0.93
-    if score < 0.9 and phonetic(typed) == phonetic(known):
+    if score < 0.9 and max(len(typed), len(known)) >= 3 and OSA.distance(typed, known, score_cutoff=1) <= 1:
+        score = 0.9 if min(len(typed), len(known)) >= 4 else 0.86
+    if score < 0.9 and jaro >= SOUND_GUARD and phonetic(typed) == phonetic(known):
         score = 0.9
     if score < 0.88 and len(typed) >= 3 and known.startswith(typed):
         score = 0.88
+    if score < FUZZY_AGREEMENT:
+        score = max(0.0, score - DISAGREEMENT_SLOPE * (FUZZY_AGREEMENT - score))
     return score
+
+
+def _marked(text: str) -> list[str]:
+    """The words of one stored name part, each part of a hyphenated word marked with PART_MARK.
+
+    The index stores "sophie-louise" as "sophielouise sophie louise": the joined word, then
+    its parts. A typed "Sophie" agrees with the part, but a little less than with a Sophie
+    known by that name alone, so whole-word namesakes rank first.
+    """
+    tokens = text.split()
+    marked: list[str] = []
+    i = 0
+    while i < len(tokens):
+        joined, j, built = tokens[i], i + 1, ""
+        while j < len(tokens) and len(built) < len(joined):
+            built += tokens[j]
+            j += 1
+        if built == joined and j - i > 2:
+            marked.append(joined)
+            marked += [PART_MARK + part for part in tokens[i + 1:j]]
+            i = j
+        else:
+            marked.append(joined)
+            i += 1
+    return marked
 
 
 class _NameScorer:
@@ -151,9 +222,12 @@ class _NameScorer:
         for token in known:
             score = self._cache.get((i, token))
             if score is None:
-                score = token_similarity(word.joined, token)
-                if len(word.parts) > 1:  # half of a hyphenated name typed against the whole
-                    score = max(score, 0.92 * max(token_similarity(p, token) for p in word.parts))
+                if token[0] == PART_MARK:
+                    score = PART_FACTOR * self._word(i, word, [token[1:]])
+                else:
+                    score = token_similarity(word.joined, token)
+                    if len(word.parts) > 1:  # half of a hyphenated name typed against the whole
+                        score = max(score, 0.92 * max(token_similarity(p, token) for p in word.parts))
                 self._cache[(i, token)] = score
             if score > best:
                 best = score
@@ -169,26 +243,48 @@ class _NameScorer:
         mean = sum(s * w for s, w in zip(scores, weights, strict=True)) / sum(weights)
         return 0.5 * mean + 0.5 * min(scores[:2])
 
-    def score(self, names: str) -> float:
+    def score(self, names: str) -> tuple[float, float, float]:
+        """The whole name's agreement, and the best agreement of any one typed word with a known
+        word of the same box, and of any box."""
         pool: list[str] = []
-        best = 0.0
+        best = best_word = 0.0
         n_given = len(self.given)
         for name in names.split(";"):
             given_text, _, family_text = name.partition("/")
-            known_given, known_family = given_text.split(), family_text.split()
+            known_given, known_family = _marked(given_text), _marked(family_text)
             pool += known_given + known_family
             in_order = [self._word(i, w, known_given) for i, w in enumerate(self.given)]
             in_order += [self._word(n_given + i, w, known_family) for i, w in enumerate(self.family)]
             best = max(best, self._mean(in_order))
+            best_word = max(best_word, *in_order)
+        any_box = [self._word(i, w, pool) for i, w in enumerate(self.typed)]
         if best < 1.0:
-            any_box = self._mean([self._word(i, w, pool) for i, w in enumerate(self.typed)])
-            best = max(best, SWAPPED_FACTOR * any_box)
-        return best
+            best = max(best, SWAPPED_FACTOR * self._mean(any_box))
+        return best, best_word, max(any_box)
 
 
 # --- search --------------------------------------------------------------------------------
+TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "master", "mstr", "prof", "rev", "sir", "dame"})
+
+
+def _without_titles(found: list[Word]) -> list[Word]:
+    """Drop a leading title ("Mrs", "Master") copied from a referral form, if a name remains."""
+    while len(found) > 1 and found[0].joined in TITLES:
+        found = found[1:]
+    return found
+
+
 def _query_words(first_name: str, last_name: str) -> tuple[list[Word], list[Word]]:
-    given, family = words(first_name), words(last_name)
+    # "SMITH, John" in one box is the family name first, as registers and referral forms write it.
+    for box, other in ((first_name, last_name), (last_name, first_name)):
+        if "," in box and not words(other):
+            family_text, _, given_text = box.partition(",")
+            if words(family_text) and words(given_text):
+                first_name, last_name = given_text, family_text
+                break
+    given, family = _without_titles(words(first_name)), words(last_name)
+    if not given and len(family) > 1:
+        family = _without_titles(family)
     # A whole name typed in one box: read its last word as the family name.
     if not family and len(given) > 1:
         given, family = given[:-1], given[-1:]
@@ -204,6 +300,14 @@ def _candidates(keys: set[tuple[str, str]], seen: set[str]) -> list[tuple[str, s
     for kind, key in keys:
         by_kind[kind].append(key)
     condition = reduce(or_, (Q(kind=kind, key__in=values) for kind, values in by_kind.items()))
+    if connection.vendor == "postgresql":
+        # One round trip: the keys as a subquery, rather than thousands of ids there and back.
+        # (Measured 10-15% quicker on PostgreSQL; on SQLite, in-process, the two-step is as quick.)
+        found = NameKey.objects.filter(condition).values("person_id")[:MAX_CANDIDATES]
+        rows = [r for r in SearchEntry.objects.filter(person_id__in=found).values_list(
+            "person_id", "names", "dates_of_birth", "date_of_birth") if r[0] not in seen]
+        seen.update(r[0] for r in rows)
+        return rows
     ids = set(NameKey.objects.filter(condition).values_list("person_id", flat=True)[:MAX_CANDIDATES]) - seen
     if not ids:
         return []
@@ -236,34 +340,42 @@ def find_people(first_name: str, last_name: str, date_of_birth: date | None, *, 
         return []
     scorer = _NameScorer(given, family)
     coverage = LONE_NAME_FACTOR if len(typed) == 1 else 1.0
+    partial_allowed = len(typed) > 1
     seen: set[str] = set()
     found: dict[str, Match] = {}
 
     def rank(rows: list[tuple[str, str, str, date | None]]) -> None:
         for person_id, names, dobs_text, display_dob in rows:
-            name = scorer.score(names)
-            if name < NAME_FLOOR:
-                continue
+            name, word_in_box, word_any_box = scorer.score(names)
             if date_of_birth is None:
+                if name < NAME_FLOOR:
+                    continue
                 score, agreement = name * NO_DOB_FACTOR * coverage, ""
             else:
                 dobs = [date.fromisoformat(d) for d in dobs_text.split(",") if d]
                 agreement = dob_agreement(date_of_birth, dobs)
+                if name < NAME_FLOOR:
+                    if not (partial_allowed and agreement == "exact" and word_any_box >= PARTIAL_WORD):
+                        continue
+                    name = PARTIAL_NAME * max(word_in_box, SWAPPED_FACTOR * word_any_box)
                 score = NAME_WEIGHT * name * coverage + DOB_WEIGHT * DOB_AGREEMENT[agreement]
             if score >= WEAK:
                 score = round(score, 3)
                 found[person_id] = Match(person_id, score, strength_in_words(score), display_dob, agreement)
 
-    # First pass: the selective keys. Initial-letter keys ("smith|a": every A. Smith) and dates
-    # one digit away each bring hundreds of people at borough scale, so they wait for a second
-    # pass, run only when the first found nobody convincing.
+    # First pass: the selective keys. Initial-letter keys ("smith|a": every A. Smith), keys for
+    # a slip in a first letter, nickname forms with an initial, and dates one digit away each
+    # bring more people at borough scale, so they wait for a second pass, run only when the
+    # first found nobody convincing.
     names = pair_keys(typed) if len(typed) > 1 else set()
-    keys = {k for k in names if k[0] != "i"}
+    keys = {k for k in names if k[0] not in SECOND_PASS_KINDS}
     if date_of_birth is not None:
         keys |= _date_keys({date_of_birth} | ({swapped(date_of_birth)} - {None}))  # type: ignore[arg-type]
     rank(_candidates(keys, seen))
     if not _convincing(found.values(), date_of_birth is not None):
-        keys = {k for k in names if k[0] == "i"}
+        keys = {k for k in names if k[0] in SECOND_PASS_KINDS}
+        if len(typed) > 1:
+            keys |= nickname_initial_keys(typed) | first_letter_keys(typed)
         if date_of_birth is not None:
             keys |= _date_keys(one_digit_away(date_of_birth))
         rank(_candidates(keys, seen))

@@ -51,6 +51,7 @@ class NameKey(models.Model):
         PHONETIC_PAIR = "p", "Two name words, both by sound"
         NICKNAME_PAIR = "k", "A formal name or nickname form, and a name by sound"
         INITIAL_PAIR = "i", "A name word exact, and another word's first letter"
+        SKIP_FIRST_PAIR = "s", "A name word exact, and another word without its first letter"
         DATE_OF_BIRTH = "d", "A date of birth some record holds"
         NHS_NUMBER = "n", "A valid NHS number some record holds"
         CMS_ID = "c", "A case management system record id"

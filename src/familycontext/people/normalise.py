@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import jellyfish
@@ -81,6 +82,50 @@ def nickname_forms(token: str) -> frozenset[str]:
 def phonetic(token: str) -> str:
     """Metaphone key: Smith, Smyth and Smithe agree; typos that keep the sound are forgiven."""
     return jellyfish.metaphone(token) or token
+
+
+_MONTHS = {name: number for number, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+     ("nov", "november"), ("dec", "december")), start=1) for name in names}
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[-/. ](\d{1,2}|[a-z]{3,9})[-/. ,]+(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
+_SHORT_YEAR = re.compile(r"\d{1,2}[-/. ](\d{1,2}|[a-z]{3,9})[-/. ]\d{2}")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def date_of_birth(text: str | None, today: date | None = None) -> date | None:
+    """A typed or exported date of birth, or None when blank; ValueError says what is wrong.
+
+    English forms and spreadsheets write the day first: 03/04/2011 is 3 April 2011. Also read:
+    2011-04-03 and 2011-4-3, 3.4.2011, 3 Apr 2011, 3-April-2011, 20110403, and a spreadsheet's
+    "2011-04-03 00:00:00". Two-digit years are refused: 03/04/11 could be 1911 or 2011.
+    """
+    text = " ".join((text or "").strip().casefold().split())
+    if not text:
+        return None
+    found = _ISO.fullmatch(text)
+    if found:
+        year, month, day = found.groups()
+    elif found := _DAY_FIRST.fullmatch(text):
+        day, month, year = found.groups()
+        if not month.isdigit():
+            if month not in _MONTHS:
+                raise ValueError(f"'{month}' is not a month")
+            month = str(_MONTHS[month])
+    elif found := _COMPACT.fullmatch(text):
+        year, month, day = found.groups()
+    elif _SHORT_YEAR.fullmatch(text):
+        raise ValueError("has a two-digit year: write all four digits, like 03/04/2011")
+    else:
+        raise ValueError("is not a date: use day/month/year, like 03/04/2011, or 2011-04-03")
+    try:
+        value = date(int(year), int(month), int(day))
+    except ValueError as exc:
+        raise ValueError(f"is not a real date ({exc})") from None
+    if today and value > today:
+        raise ValueError("is in the future")
+    return value
 
 
 def nhs_number(text: str | None) -> str | None:

@@ -8,8 +8,10 @@ do not write audit entries: they are not a practitioner viewing a person.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
@@ -17,18 +19,33 @@ from rich.table import Table
 
 from familycontext.people.matching import find_people, resolve_identifier
 from familycontext.people.models import Person
+from familycontext.people.normalise import date_of_birth
 
 BATCH_RESULTS = 10
 
 
 def _date(text: str | None) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
     try:
-        return date.fromisoformat(text)
+        return date_of_birth(text, today=date.today())
     except ValueError as exc:
-        raise CommandError(f"date of birth '{text}' is not YYYY-MM-DD") from exc
+        raise CommandError(f"date of birth '{(text or '').strip()}' {exc}") from exc
+
+
+def _header(name: str | None) -> str:
+    """"First Name", " first-name " and "FIRST_NAME" are all the first_name column."""
+    return "_".join((name or "").strip().casefold().replace("-", " ").split())
+
+
+def _read_text(path: str) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves it."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 class Command(BaseCommand):
@@ -37,7 +54,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
-        parser.add_argument("--date-of-birth", default="", help="YYYY-MM-DD")
+        parser.add_argument("--date-of-birth", default="", help="03/04/2011 (day first) or 2011-04-03")
         parser.add_argument("--id", default="", help="CMS case id or NHS number")
         parser.add_argument("--limit", type=int, default=20)
         parser.add_argument("--batch", metavar="QUERIES.csv",
@@ -74,21 +91,55 @@ class Command(BaseCommand):
         Console(file=self.stdout, highlight=False, width=160).print(table)
 
     def _batch(self, path: str, *, as_json: bool) -> None:
+        """One line per query row; a bad row is reported on stderr by row and field, and the rest still run."""
+        rows = csv.reader(io.StringIO(_read_text(path), newline=""))
         try:
-            handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
-        with handle:
-            reader = csv.DictReader(handle)
-            missing = {"query_id", "first_name", "last_name"} - set(reader.fieldnames or [])
-            if missing:
-                raise CommandError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-            for row in reader:
-                matches = find_people(row["first_name"] or "", row["last_name"] or "",
-                                      _date(row.get("date_of_birth")), limit=BATCH_RESULTS)
-                results = [{"person_id": m.person_id, "score": m.score} for m in matches]
-                if as_json:
-                    self.stdout.write(json.dumps({"query_id": row["query_id"], "results": results}))
-                else:
-                    best = results[0]["person_id"] if results else "-"
-                    self.stdout.write(f"{row['query_id']}\t{best}\t{len(results)} found")
+            header = [_header(name) for name in next(rows, [])]
+        except csv.Error as exc:
+            raise CommandError(f"{path}: the header line is not readable CSV ({exc})") from exc
+        missing = {"query_id", "first_name", "last_name"} - set(header)
+        if missing:
+            raise CommandError(f"{path}: missing column(s) {', '.join(sorted(missing))} "
+                               f"(needs query_id,first_name,last_name and optionally date_of_birth)")
+        column = {name: header.index(name) for name in header}  # the first of a repeated name
+        problems = 0
+        line = 1
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                problems += 1
+                self.stderr.write(f"{path}: row {rows.line_num}: not readable CSV ({exc}); skipped")
+                continue
+            line = rows.line_num
+            if not any(v.strip() for v in values):
+                continue  # a blank row, or one of only commas
+            row = {name: values[i].strip() if i < len(values) else "" for name, i in column.items()}
+            label = f"row {line} (query_id {row['query_id']!r})" if row["query_id"] else f"row {line}"
+            if not row["query_id"]:
+                problems += 1
+                self.stderr.write(f"{path}: {label}: query_id is empty; skipped")
+                continue
+            dob = None
+            try:
+                dob = date_of_birth(row.get("date_of_birth"), today=date.today())
+            except ValueError as exc:
+                problems += 1
+                self.stderr.write(f"{path}: {label}: date_of_birth {row['date_of_birth']!r} {exc}; "
+                                  "searched by name only")
+            try:
+                matches = find_people(row["first_name"], row["last_name"], dob, limit=BATCH_RESULTS)
+            except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+                problems += 1
+                self.stderr.write(f"{path}: {label}: could not search ({type(exc).__name__}: {exc})")
+                matches = []
+            results = [{"person_id": m.person_id, "score": m.score} for m in matches]
+            if as_json:
+                self.stdout.write(json.dumps({"query_id": row["query_id"], "results": results}))
+            else:
+                best = results[0]["person_id"] if results else "-"
+                self.stdout.write(f"{row['query_id']}\t{best}\t{len(results)} found")
+        if problems:
+            self.stderr.write(f"{path}: {problems} row(s) had problems, reported above")
