@@ -129,3 +129,39 @@ def test_identity_checks_allow_typos_nicknames_and_sound_alikes() -> None:
 def test_identity_checks_keep_different_valid_nhs_numbers_apart() -> None:
     assert _conflicts([{"nhs_number": "9434765919"}, {"nhs_number": "9434765870"}]) == [(0, 1)]
     assert _conflicts([{"nhs_number": "9434765919"}, {"nhs_number": "9434765918"}]) == []
+
+
+def test_a_shared_valid_nhs_number_is_never_an_identity_conflict() -> None:
+    # A date of birth mistyped beyond one keystroke is likelier than one number for two people.
+    same = {"nhs_number": "9434765919"}
+    assert (
+        _conflicts([same | {"date_of_birth": "1987-09-04"}, same | {"date_of_birth": "1937-04-09"}])
+        == []
+    )
+    assert _conflicts([{"date_of_birth": "1987-09-04"}, {"date_of_birth": "1937-04-09"}]) == [
+        (0, 1)
+    ]
+
+
+def test_identity_checks_allow_swapped_names_with_a_typo() -> None:
+    rows = [
+        {"first_name": "Douglas", "last_name": "Newman"},
+        {"first_name": "Newmann", "last_name": "Duoglas"},
+    ]
+    assert _conflicts(rows) == []
+
+
+def test_an_undated_record_stays_only_with_a_person_its_evidence_clearly_prefers() -> None:
+    from familycontext.linkage.engine import CLEAR_WINNER_BITS, _clear_winners
+
+    links = pd.DataFrame(
+        {
+            "unique_id_l": ["s:undated", "s:undated", "s:other"],
+            "unique_id_r": ["s:son", "s:father", "s:x"],
+            "match_weight": [25.0, 25.0 - CLEAR_WINNER_BITS - 1, 30.0],
+        }
+    )
+    cluster_of = {"s:undated": "s:son", "s:son": "s:son", "s:father": "s:father"}
+    assert _clear_winners({"s:undated"}, links, cluster_of) == {"s:undated"}
+    close = links.assign(match_weight=[25.0, 24.0, 30.0])
+    assert _clear_winners({"s:undated"}, close, cluster_of) == set()

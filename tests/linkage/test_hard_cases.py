@@ -104,6 +104,38 @@ SAME_PERSON = {
             "other_names": "Siobhan Gallagher",
         },
     ),
+    "swapped_names_one_of_them_mistyped": (
+        {"first_name": "Douglas", "last_name": "Newman", "date_of_birth": "2013-07-20"},
+        {"first_name": "Newmann", "last_name": "Duoglas", "date_of_birth": "2013-07-20"},
+    ),
+    "short_surname_one_keystroke_wrong": (
+        {
+            "first_name": "Amara",
+            "last_name": "Bird",
+            "date_of_birth": "1994-02-11",
+            "gender": "Female",
+        },
+        {
+            "first_name": "Amara",
+            "last_name": "Blrd",
+            "date_of_birth": "1994-02-11",
+            "gender": "Female",
+        },
+    ),
+    "double_barrelled_surname_dropped_and_mistyped": (
+        {
+            "first_name": "Priya",
+            "last_name": "Williams-Wright",
+            "date_of_birth": "2015-11-07",
+            "gender": "Female",
+        },
+        {
+            "first_name": "Priya",
+            "last_name": "Wrihgt",
+            "date_of_birth": "2015-11-07",
+            "gender": "Female",
+        },
+    ),
 }
 DIFFERENT_PEOPLE = {
     "twins": (
@@ -184,3 +216,13 @@ def test_model_parameters_are_json_serialisable(linked: LinkageResult) -> None:
     import json
 
     assert "comparisons" in json.loads(json.dumps(linked.parameters))
+
+
+def test_one_slip_in_a_short_surname_is_evidence_for_not_against(linked: LinkageResult) -> None:
+    # Jaro-Winkler scores Bird ~ Blrd 0.85, below its typo level; one keystroke is still a typo.
+    pair = linked.predictions[
+        linked.predictions["unique_id_l"].str.contains("short_surname_one_keystroke_wrong")
+        & linked.predictions["unique_id_r"].str.contains("short_surname_one_keystroke_wrong")
+    ].iloc[0]
+    evidence = linked.evidence(pair)["last_name"]
+    assert evidence["level"] == "one keystroke wrong" and evidence["weight"] > 0

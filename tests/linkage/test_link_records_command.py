@@ -54,3 +54,56 @@ def test_missing_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
         call_command(
             "link_records", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "out.csv")
         )
+
+
+def _small_synthetic_file(
+    tmp_path: Path, people: int, *, optional: bool
+) -> tuple[Path, pd.DataFrame]:
+    """A synthetic borough's records as one file; without ``optional``, no NHS numbers, other
+    names or genders (columns absent or blank), as many council extracts are."""
+    from datetime import date
+
+    from familycontext.synth.generator import generate
+    from tests.linkage.synthetic import read_synth
+
+    generate(people, 5, tmp_path / "synth", as_of=date(2026, 1, 1))
+    records, truth = read_synth(tmp_path / "synth")
+    if not optional:
+        records = records.drop(columns=["nhs_number", "other_names"]).assign(gender="")
+    src = tmp_path / "in.csv"
+    records.to_csv(src, index=False)
+    return src, truth
+
+
+def _check_small_file_links_sensibly(tmp_path: Path, src: Path, truth: pd.DataFrame) -> None:
+    out = tmp_path / "out.csv"
+    call_command("link_records", str(src), "--out", str(out), stdout=open(tmp_path / "log", "w"))
+    written = pd.read_csv(out, dtype=str)
+    records = pd.read_csv(src, dtype=str, usecols=["source", "record_id"])
+    key = ["source", "record_id"] if "source" in written.columns else ["record_id"]
+    clusters = records.merge(written, on=key).rename(columns={"person_id": "cluster_id"})
+    scores = pairwise_scores(clusters, truth)
+    true_sizes = truth.groupby("person_key").size()
+    sizes = clusters.groupby("cluster_id").size()
+    # Trained on a few hundred records it must neither link everything nor nothing.
+    assert scores["precision"] >= 0.99 and scores["recall"] >= 0.85, scores
+    assert sizes.max() <= true_sizes.max() + 1
+    assert 0.9 * len(true_sizes) <= len(sizes) <= 1.1 * len(true_sizes)
+
+
+@pytest.mark.parametrize("optional", [True, False], ids=["all columns", "no optional columns"])
+def test_a_file_of_about_300_records_trains_on_itself_and_links_sensibly(
+    tmp_path: Path, optional: bool
+) -> None:
+    src, truth = _small_synthetic_file(tmp_path, 600, optional=optional)
+    assert 200 <= len(truth) <= 400
+    _check_small_file_links_sensibly(tmp_path, src, truth)
+
+
+@pytest.mark.slow
+def test_a_file_of_about_3000_records_without_optional_columns_links_sensibly(
+    tmp_path: Path,
+) -> None:
+    src, truth = _small_synthetic_file(tmp_path, 6000, optional=False)
+    assert 2000 <= len(truth) <= 4000
+    _check_small_file_links_sensibly(tmp_path, src, truth)

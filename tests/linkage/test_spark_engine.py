@@ -39,13 +39,15 @@ def _people(result: LinkageResult) -> set[frozenset[str]]:
 
 def test_trained_parameters_move_to_spark_unchanged() -> None:
     trained = model.settings().create_settings_dict("duckdb")
-    level = trained["comparisons"][0]["comparison_levels"][4]
+    labels = [lv["label_for_charts"] for lv in trained["comparisons"][0]["comparison_levels"]]
+    jaro = labels.index("Jaro-Winkler >= 0.92")
+    level = trained["comparisons"][0]["comparison_levels"][jaro]
     level |= {"m_probability": 0.123, "u_probability": 0.0045}
     trained["probability_two_random_records_match"] = 1e-4
 
     spark = model.with_parameters(trained, "spark")
 
-    moved = spark["comparisons"][0]["comparison_levels"][4]
+    moved = spark["comparisons"][0]["comparison_levels"][jaro]
     assert (moved["m_probability"], moved["u_probability"]) == (0.123, 0.0045)
     assert spark["probability_two_random_records_match"] == 1e-4
     assert "jaro_similarity" in level["sql_condition"]  # DuckDB's spelling

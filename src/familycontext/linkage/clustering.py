@@ -162,12 +162,16 @@ def dobs_compatible(a: str, b: str) -> bool:
 
 
 def _first_names_compatible_sql(a: str, b: str) -> str:
-    """Could these two records' first names be one person's: same, swapped with the surname,
-    nickname or a typo of one (Stu ~ Suart), typo or transposed letters (Jay ~ Jya),
-    sound-alike, an initial, or one name inside the other ("Mary" / "Mary Ann")?"""
+    """Could these two records' first names be one person's: same, swapped with the surname
+    (or a typo of it), nickname or a typo of one (Stu ~ Suart), typo or transposed letters
+    (Jay ~ Jya), sound-alike, an initial, or one name inside the other ("Mary" / "Mary Ann")?"""
     return f"""(
         {a}.first_name IS NULL OR {b}.first_name IS NULL OR {a}.first_name = {b}.first_name
         OR {a}.first_name = {b}.last_name OR {b}.first_name = {a}.last_name
+        OR list_has_any({a}.first_name_parts, {b}.last_name_parts)
+        OR list_has_any({b}.first_name_parts, {a}.last_name_parts)
+        OR jaro_winkler_similarity({a}.first_name, {b}.last_name) >= 0.9
+        OR jaro_winkler_similarity({b}.first_name, {a}.last_name) >= 0.9
         OR list_has_any({a}.first_name_variants, {b}.first_name_variants)
         OR {a}.first_name_metaphone = {b}.first_name_metaphone
         OR {a}.first_name_soundex = {b}.first_name_soundex
@@ -203,21 +207,25 @@ def identity_conflicts(con: Any, records: str, tentative: str) -> list[tuple[int
     of birth *and* first names both differ (sisters Tracey 2010 and Stacey 2014: two
     independent typing errors in one pair are far rarer than two siblings), become
     automatic "different people" constraints (the caller exempts pairs a data manager has
-    decided are one person). ``tentative`` maps each row ``rid`` to its component ``root``;
+    decided are one person). Two records with the same valid NHS number are never a conflict:
+    one number is one person, and a date of birth mistyped beyond one keystroke is likelier
+    than a number shared. ``tentative`` maps each row ``rid`` to its component ``root``;
     only components of two or more records are looked at, in SQL.
     """
     sql = f"""
         WITH multi AS (SELECT root FROM {tentative} GROUP BY root HAVING count(*) > 1),
         members AS (
             SELECT r.rid, t.root, r.first_name, r.last_name, r.dob, r.first_name_variants,
+                   r.first_name_parts, r.last_name_parts,
                    r.first_name_metaphone, r.first_name_soundex, r.nhs_number, r.gender
             FROM {tentative} t JOIN multi USING (root) JOIN {records} r USING (rid)
         )
         SELECT a.rid, b.rid FROM members a JOIN members b ON a.root = b.root AND a.rid < b.rid
-        WHERE NOT {_dobs_compatible_sql("a", "b")}
-           OR NOT {_first_names_compatible_sql("a", "b")}
-           OR a.nhs_number <> b.nhs_number
-           OR (a.gender <> b.gender AND a.first_name <> b.first_name)
+        WHERE coalesce(a.nhs_number <> b.nhs_number, true) AND (
+               NOT {_dobs_compatible_sql("a", "b")}
+            OR NOT {_first_names_compatible_sql("a", "b")}
+            OR a.nhs_number <> b.nhs_number
+            OR (a.gender <> b.gender AND a.first_name <> b.first_name))
         ORDER BY 1, 2
     """  # noqa: S608 - table names are ours
     return [(int(x), int(y)) for x, y in con.sql(sql).fetchall()]

@@ -82,6 +82,14 @@ def _train(linker: Linker, n_records: int, seed: int, progress: Progress) -> Non
     progress("Estimating u (how often non-matches agree) by random sampling")
     max_pairs = min(U_SAMPLE_PAIRS, max(1e4, n_records * (n_records - 1) / 2))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    _estimate_m(linker, n_records, progress)
+    if n_records <= SMALL_FILE_RECORDS and _remove_matches_from_u(linker):
+        # The corrected u values change which pairs look like matches: learn m again.
+        _estimate_m(linker, n_records, progress)
+    _floor_m(linker)
+
+
+def _estimate_m(linker: Linker, n_records: int, progress: Progress) -> None:
     for rule in model.training_blocking_rules():
         progress("Estimating m (how often matches agree) by expectation maximisation")
         try:
@@ -92,6 +100,78 @@ def _train(linker: Linker, n_records: int, seed: int, progress: Progress) -> Non
             )
         except Exception as exc:  # noqa: BLE001 - EM on tiny or degenerate data: keep priors
             logging.getLogger(__name__).warning("EM on %s skipped: %s", rule, exc)
+
+
+# No level is rarer than this among true matches. EM learns m = 0 for a level its sample never
+# shows a match in (a first name unrelated to the other record's; a whole day or month wrong;
+# on a 300-record file, almost anything), which would make that level a veto of 30 bits or
+# more. Real extracts show every kind of disagreement now and then; one match in a thousand
+# keeps such a level strong evidence against (about 10 bits for a different first name)
+# without making it absolute.
+M_FLOOR = 0.001
+
+
+def _floor_m(linker: Linker) -> None:
+    """Raise every learnt m below M_FLOOR to it (fixed values are left alone)."""
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level._fix_m_probability or not level._m_is_trained:
+                continue
+            if float(level._m_probability) < M_FLOOR:
+                level._m_probability = M_FLOOR
+
+
+# Files up to this many records get the u correction below (and a second EM pass, cheap at
+# this size). Above it, matches are too rare among random pairs for the correction to matter.
+SMALL_FILE_RECORDS = 50_000
+# The correction may make a level at most this many times rarer among non-matches than the
+# random sample says (about 4.3 bits): a small sample's m is itself uncertain.
+U_CORRECTION_LIMIT = 20.0
+
+
+def _remove_matches_from_u(linker: Linker) -> bool:
+    """Take the true matches out of u, which random sampling estimates from *all* pairs.
+
+    Random pairs include matches at the rate lambda (the prior). On a million records that is
+    one pair in 300,000 and changes nothing; on a file of a few hundred records with many
+    duplicates it is one pair in a thousand, as common as two strangers sharing a date of
+    birth, and it makes every agreement look ordinary: a 300-record file lost 5 bits on an
+    exact date of birth. Observed agreement = lambda * m + (1 - lambda) * u, so
+    u = (observed - lambda * m) / (1 - lambda), with m from EM. Returns whether u changed.
+    """
+    settings = linker._settings_obj
+    prior = settings._probability_two_random_records_match
+    if not 0 < prior < 1:
+        return False
+    changed = False
+    for comparison in settings.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level._fix_u_probability:
+                continue
+            if not (level._m_is_trained and level._u_is_trained):
+                continue
+            observed, m = float(level._u_probability), float(level._m_probability)
+            corrected = (observed - prior * m) / (1 - prior)
+            corrected = max(corrected, observed / U_CORRECTION_LIMIT)
+            if corrected < observed:
+                # Splink recomputes u from its list of estimates after every training step,
+                # so the corrected value replaces the estimate, not just the current u; m's
+                # estimates are cleared so that the next EM pass learns m afresh.
+                level._trained_u_probabilities = [
+                    {
+                        "probability": corrected,
+                        "description": "random sampling, expected matches removed",
+                        "m_or_u": "u",
+                    }
+                ]
+                level.u_probability = corrected
+                changed = True
+    if changed:
+        for comparison in settings.comparisons:
+            for level in comparison.comparison_levels:
+                if not level.is_null_level and not level._fix_m_probability:
+                    level._trained_m_probabilities = []
+    return changed
 
 
 def _level_labels(linker: Linker) -> dict[str, dict[int, str]]:
@@ -161,6 +241,32 @@ def _components(n: int, left: list[int], right: list[int]) -> list[int]:
     return parent
 
 
+# How much stronger (in bits of match weight) an undated record's best link into its own person
+# must be than its best link into a person it was kept apart from, for it to stay: 10 bits is
+# odds of about 1000 to 1, the precision linkage aims for.
+CLEAR_WINNER_BITS = 10.0
+
+
+def _clear_winners(undated: set[str], links: pd.DataFrame, cluster_of: dict[str, str]) -> set[str]:
+    """The undated records whose best link into their own person beats, by CLEAR_WINNER_BITS,
+    their best link into any other person (an exact name against a sibling's nickname)."""
+    own: dict[str, float] = {}
+    other: dict[str, float] = {}
+    if "match_weight" in links.columns:
+        weights = links["match_weight"].astype(float)
+    else:  # the same number, from the probability
+        p = links["match_probability"].astype(float).clip(1e-15, 1 - 1e-15)
+        weights = np.log2(p / (1 - p))
+    for a, b, w in zip(links["unique_id_l"], links["unique_id_r"], weights, strict=True):
+        for x, y in ((a, b), (b, a)):
+            if x in undated:
+                best = own if cluster_of.get(x) == cluster_of.get(y) else other
+                best[x] = max(best.get(x, float("-inf")), float(w))
+    return {
+        x for x in undated if x in own and own[x] - other.get(x, float("-inf")) >= CLEAR_WINNER_BITS
+    }
+
+
 @dataclass
 class People:
     """Who is one person: a label per record row, and how decisions and checks shaped it."""
@@ -211,7 +317,8 @@ def form_people(
     vetoes = [pair_key(a, b) for a, b, same in decisions if not same]
     affected = {root[row_of[u]] for pair in [*conflict_pairs, *vetoes] for u in pair if u in row_of}
 
-    candidates = predictions.loc[linked, ["unique_id_l", "unique_id_r", "match_probability"]]
+    columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    candidates = predictions.loc[linked, [c for c in columns if c in predictions.columns]]
     label = list(root)
     skipped: list[tuple[str, str]] = []
     conflicting: list[tuple[str, str]] = []
@@ -237,22 +344,26 @@ def form_people(
         conflicting = outcome.conflicting_decisions
         # A record without a date of birth that links, above the threshold, into two people
         # kept apart (a father and son of one name at one address) could be either: it is
-        # left on its own, and its pairs go to review, rather than given to one by a guess.
+        # left on its own, and its pairs go to review, rather than given to one by a guess --
+        # unless its evidence for one of them is overwhelmingly stronger (see _clear_winner).
         decided_same = {u for a, b, same in decisions if same for u in (a, b)}
         ends = {u for pair in skipped for u in pair} - decided_same
         if ends:
             con.register("ends", pa.table({"rid": [row_of[u] for u in ends]}))
             undated = {
-                int(r)
+                ids[int(r)]
                 for (r,) in con.sql(
                     f"SELECT rid FROM ends JOIN {records} USING (rid) WHERE dob IS NULL"  # noqa: S608
                 ).fetchall()
             }
             con.unregister("ends")
-            for a, b in skipped:
-                for x in (row_of[a], row_of[b]):
-                    if x in undated:
-                        label[x] = x + 2 * n  # a person of its own
+            if undated:
+                kept = _clear_winners(
+                    undated, candidates.loc[np.asarray(in_affected, dtype=bool)], outcome.cluster_of
+                )
+                for uid in undated - kept:
+                    x = row_of[uid]
+                    label[x] = x + 2 * n  # a person of its own
         used_forced = outcome.used_links[outcome.used_links["forced"]]
         unaffected_forced = forced_used[
             [root[row_of[a]] not in affected for a in forced_used["unique_id_l"]]

@@ -60,10 +60,27 @@ def _fixed(level: Level, *, m: float | None = None, u: float | None = None) -> L
 
 
 def _swapped(sql: Dialect) -> str:
+    """First and last names in each other's places, with the tolerance of a straight comparison.
+
+    Either one crossing shares a name word exactly and the other is near (a typo, a nickname:
+    Luke Barnes ~ Barnes Lucas; one part of a double-barrelled name: Oliver Mitchell ~
+    Clark-Mitchell Oliver), or both crossings are one keystroke out (Douglas Newman ~ Newmann
+    Duoglas).
+    Recording the family name first is common for names whose order differs by culture, and a
+    swapped name is no less likely to be mistyped than one in its place.
+    """
+    first_crosses = sql.share_any("first_name_parts_l", "last_name_parts_r")
+    last_crosses = sql.share_any("last_name_parts_l", "first_name_parts_r")
+    first_near = f"{sql.jaro_winkler('first_name_l', 'last_name_r')}"
+    last_near = f"{sql.jaro_winkler('last_name_l', 'first_name_r')}"
     return (
-        f"(first_name_l = last_name_r AND {sql.jaro_winkler('last_name_l', 'first_name_r')} >= 0.8)"
-        f" OR (last_name_l = first_name_r AND {sql.jaro_winkler('first_name_l', 'last_name_r')}"
-        " >= 0.8)"
+        f"({first_crosses} AND ({last_crosses} OR {last_near} >= 0.8"
+        f" OR {sql.contains('first_name_forms_r', 'last_name_l')}))"
+        f" OR ({last_crosses} AND ({first_near} >= 0.8"
+        f" OR {sql.contains('first_name_forms_l', 'last_name_r')}))"
+        # Both crossings one keystroke out (cheaper than two more Jaro-Winklers, on Spark too).
+        f" OR ({sql.at_most_one_edit('first_name_l', 'last_name_r')}"
+        f" AND {sql.at_most_one_edit('last_name_l', 'first_name_r')})"
     )
 
 
@@ -76,8 +93,17 @@ def first_name(sql: Dialect) -> ComparisonCreator:
             _level("first_name_l = first_name_r", "exact", tf="first_name"),
             _level(_swapped(sql), "first and last names swapped"),
             _level(
-                sql.share_any("first_name_variants_l", "first_name_variants_r"),
+                # One is a nickname of the other (either way: the dataset lists some only one
+                # way, e.g. Katie under Catherine), or both are nicknames of one full name
+                # (Bill ~ Will). Merely sharing a nickname is the weaker level below.
+                f"{sql.share_any('first_name_forms_l', 'first_name_forms_r')}"
+                f" OR {sql.contains('first_name_variants_l', 'first_name_r')}"
+                f" OR {sql.contains('first_name_variants_r', 'first_name_l')}",
                 "nickname or full form",
+            ),
+            _level(
+                sql.share_any("first_name_variants_l", "first_name_variants_r"),
+                "share a nickname (Katie ~ Catherine, both Katy; Carolyn ~ Lyndon, both Lynn)",
             ),
             _level(
                 f"{sql.jaro_winkler('first_name_l', 'first_name_r')} >= 0.92",
@@ -105,7 +131,8 @@ def first_name(sql: Dialect) -> ComparisonCreator:
 
 
 def last_name(sql: Dialect) -> ComparisonCreator:
-    """Exact, one part of a hyphenated name, swapped, typo, sound-alike, or a former surname."""
+    """Exact, one part of a hyphenated name, swapped, typo (of the whole or of one part),
+    sound-alike, or a former surname."""
     return CustomComparison(
         output_column_name="last_name",
         comparison_levels=[
@@ -125,6 +152,16 @@ def last_name(sql: Dialect) -> ComparisonCreator:
             _level(
                 f"{sql.jaro_winkler('last_name_l', 'last_name_r')} >= 0.94",
                 "Jaro-Winkler >= 0.94 (a typo)",
+            ),
+            # Jaro-Winkler scores one slip in a short name low (Bird ~ Blrd is 0.85).
+            _level(sql.at_most_one_edit("last_name_l", "last_name_r"), "one keystroke wrong"),
+            _level(
+                # Only a surname of two or more parts has one to mistype (and it is cheaper so).
+                f"(last_name_l LIKE '% %'"
+                f" AND {sql.any_at_most_one_edit('last_name_parts_l', 'last_name_r')})"
+                f" OR (last_name_r LIKE '% %'"
+                f" AND {sql.any_at_most_one_edit('last_name_parts_r', 'last_name_l')})",
+                "a typo of one part of a hyphenated surname (Wright ~ Williams-Wrigth)",
             ),
             _level("last_name_metaphone_l = last_name_metaphone_r", "sounds the same (metaphone)"),
             _level(

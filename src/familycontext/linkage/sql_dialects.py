@@ -43,6 +43,8 @@ class Dialect(Protocol):
 
     def at_most_one_edit(self, a: str, b: str) -> str: ...
 
+    def any_at_most_one_edit(self, items: str, value: str) -> str: ...
+
 
 def _prefix(a: str, b: str) -> str:
     """Winkler's common prefix: leading characters the two strings share, at most 4."""
@@ -101,7 +103,23 @@ class DuckDBDialect:
         )
 
     def at_most_one_edit(self, a: str, b: str) -> str:
-        return f"damerau_levenshtein({a}, {b}) <= 1"
+        return f"({_could_be_one_edit(a, b)} AND damerau_levenshtein({a}, {b}) <= 1)"
+
+    def any_at_most_one_edit(self, items: str, value: str) -> str:
+        return f"len(list_filter({items}, lambda v: {self.at_most_one_edit('v', value)})) > 0"
+
+
+def _could_be_one_edit(a: str, b: str) -> str:
+    """A cheap necessary condition for "one edit apart", in SQL both dialects read alike.
+
+    One insertion, deletion, substitution or swap of neighbours changes the length by at most
+    one and, in strings of three or more characters, leaves the first or the last character
+    alone. Testing this first spares most pairs the edit-distance computation.
+    """
+    return (
+        f"abs(length({a}) - length({b})) <= 1 AND (least(length({a}), length({b})) < 3"
+        f" OR substr({a}, 1, 1) = substr({b}, 1, 1) OR right({a}, 1) = right({b}, 1))"
+    )
 
 
 def spark_jaro(a: str, b: str) -> str:
@@ -177,7 +195,10 @@ class SparkDialect:
             f" jw_i -> {a} = concat(substr({b}, 1, jw_i - 1), substr({b}, jw_i + 1, 1),"
             f" substr({b}, jw_i, 1), substr({b}, jw_i + 2))))"
         )
-        return f"(levenshtein({a}, {b}) <= 1 OR {swapped})"
+        return f"({_could_be_one_edit(a, b)} AND (levenshtein({a}, {b}) <= 1 OR {swapped}))"
+
+    def any_at_most_one_edit(self, items: str, value: str) -> str:
+        return f"exists({items}, v -> {self.at_most_one_edit('v', value)})"
 
 
 DIALECTS: dict[str, Dialect] = {"duckdb": DuckDBDialect(), "spark": SparkDialect()}

@@ -103,6 +103,21 @@ def name_variants(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def name_forms(name: str) -> tuple[str, ...]:
+    """The name and the full forms it is a nickname of (Bill -> bill, william).
+
+    Two names that share a form are one a nickname of the other (Peggy ~ Margaret) or two
+    nicknames of one full name (Bill ~ Will); the dataset lists some pairs only one way (Katie
+    under Catherine, not Catherine under Katie), so the model also accepts a name found among
+    the other's ``name_variants``. Sharing only a *nickname* is not enough:
+    Carolyn and Lyndon are both "Lynn", Alexander and Alexandra both "Alex", and neither
+    pair is one name.
+    """
+    first = name.split(" ")[0]
+    return tuple(sorted({first} | set(_nicknamer().canonicals_of(first))))
+
+
+@lru_cache(maxsize=200_000)
 def _phonetic(name: str) -> tuple[str | None, str | None]:
     joined = name.replace(" ", "")
     if not joined:
@@ -202,7 +217,7 @@ def _name_table(values: Iterable[object], *, variants: bool) -> pa.Table:
     Names repeat: a million records hold tens of thousands of distinct names, so the Python work
     (nicknames, phonetics) is done once per name and joined back in SQL.
     """
-    raw, norm, meta, sound, var = [], [], [], [], []
+    raw, norm, meta, sound, var, forms = [], [], [], [], [], []
     for value in values:
         n = normalise_name(value)
         raw.append(value)
@@ -211,9 +226,11 @@ def _name_table(values: Iterable[object], *, variants: bool) -> pa.Table:
         meta.append(m)
         sound.append(s)
         var.append(list(name_variants(n)) if (n and variants) else None)
+        forms.append(list(name_forms(n)) if (n and variants) else None)
     columns = {"raw": raw, "norm": norm, "metaphone": meta, "soundex": sound}
     if variants:
         columns["variants"] = pa.array(var, type=pa.list_(pa.string()))
+        columns["forms"] = pa.array(forms, type=pa.list_(pa.string()))
     return pa.table(columns)
 
 
@@ -270,6 +287,8 @@ SELECT
     l.metaphone AS last_name_metaphone,
     l.soundex AS last_name_soundex,
     f.variants AS first_name_variants,
+    f.forms AS first_name_forms,
+    string_split(f.norm, ' ') AS first_name_parts,
     string_split(l.norm, ' ') AS last_name_parts,
     o.names AS other_names,
     strftime(a.dob_date, '%Y-%m-%d') AS dob,
