@@ -68,9 +68,8 @@ def _many_views(entry: AuditEntry) -> None:
         return
     limit = settings.CONFIG.audit.alert_views_per_hour
     hour_ago = entry.at - timedelta(hours=1)
-    if _views_up_to(entry, hour_ago, limit + 1) <= limit:
-        return
-    if Alert.objects.filter(kind=Alert.Kind.MANY_VIEWS, user_id=entry.user_id, at__gt=hour_ago).exists():
+    views, alerted = _views_up_to(entry, hour_ago, limit + 1)
+    if views <= limit or alerted:
         return
     views = AuditEntry.objects.filter(user_id=entry.user_id, action=AuditAction.VIEWED_PERSON,
                                       at__gt=hour_ago, at__lte=entry.at).count()
@@ -79,8 +78,9 @@ def _many_views(entry: AuditEntry) -> None:
                f"{limit} the council set (audit.alert_views_per_hour).")
 
 
-def _views_up_to(entry: AuditEntry, since, most: int) -> int:
-    """The user's person views after ``since`` up to this entry, counted no further than ``most``.
+def _views_up_to(entry: AuditEntry, since, most: int) -> tuple[int, bool]:
+    """The user's person views after ``since`` up to this entry, counted no further than ``most``,
+    and whether the user already has a views-per-hour alert after ``since``.
 
     Runs on every person view, so it is one plain statement (the ORM's query building cost more
     than the count), and the count stops past the limit: a busy hour costs no more than a quiet
@@ -88,14 +88,19 @@ def _views_up_to(entry: AuditEntry, since, most: int) -> int:
     """
     q = connection.ops.quote_name
     at = AuditEntry._meta.get_field("at")
+    since_db = at.get_db_prep_value(since, connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {q(AuditEntry._meta.db_table)} "
+            f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {q(AuditEntry._meta.db_table)} "
             f"WHERE {q('user_id')} = %s AND {q('action')} = %s AND {q('at')} > %s AND {q('at')} <= %s "
-            f"LIMIT %s) views",
-            [entry.user_id, str(AuditAction.VIEWED_PERSON), at.get_db_prep_value(since, connection),
-             at.get_db_prep_value(entry.at, connection), most])
-        return cursor.fetchone()[0]
+            f"LIMIT %s) views), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {q(Alert._meta.db_table)} "
+            f"WHERE {q('kind')} = %s AND {q('user_id')} = %s AND {q('at')} > %s LIMIT 1) alerted)",
+            [entry.user_id, str(AuditAction.VIEWED_PERSON), since_db,
+             at.get_db_prep_value(entry.at, connection), most,
+             str(Alert.Kind.MANY_VIEWS), entry.user_id, since_db])
+        views, alerted = cursor.fetchone()
+        return views, bool(alerted)
 
 
 def _break_glass(entry: AuditEntry) -> None:

@@ -184,10 +184,32 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
             previous = entry.entry_hash
         # Nothing else may insert entries in bulk (the manager refuses it): entries must come
         # through here.
-        _insert(entries)
-        with connection.cursor() as cursor:
-            cursor.execute(_sql()["update"], [sequence, previous, HEAD_ID])
+        if len(entries) == 1 and connection.vendor == "postgresql":
+            _insert_one_and_move_head(entries[0], sequence, previous)
+        else:
+            _insert(entries)
+            with connection.cursor() as cursor:
+                cursor.execute(_sql()["update"], [sequence, previous, HEAD_ID])
     return entries
+
+
+def _insert_one_and_move_head(entry: AuditEntry, sequence: int, last_hash: str) -> None:
+    """PostgreSQL: the entry's INSERT and the head's UPDATE in one statement (a data-modifying
+    WITH), still inside ``append``'s transaction and under its lock: one round trip fewer on
+    every audited request (issue 9)."""
+    sql = _sql()
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH inserted AS ({sql['insert']}{sql['row']}{sql['returning']}) "
+            f"{sql['update']} RETURNING (SELECT {_q(AuditEntry._meta.pk.column)} FROM inserted)",
+            [*params, sequence, last_hash, HEAD_ID])
+        row = cursor.fetchone()
+    if row is None or row[0] is None:  # the head row is missing: cannot happen under its lock
+        raise RuntimeError("audit chain head not found while appending")
+    entry.pk = row[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connections, router, transaction
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from familycontext.governance.models import AuditAction, Restriction
+from familycontext.ops.plain_sql import ModelReader
 
 MIN_REASON_LENGTH = 10
 
@@ -25,13 +26,20 @@ def latest(person_id: str) -> Restriction | None:
 
 def restricted_ids(person_ids: Iterable[str]) -> set[str]:
     """Which of these people a data manager has restricted (latest decision per person)."""
-    ids = set(person_ids)
+    ids = sorted(set(person_ids))
     if not ids:
         return set()
     newest: dict[str, bool] = {}
-    for person_id, restricted in (Restriction.objects.filter(person_id__in=ids)
-                                  .order_by("person_id", "-at", "-id").values_list("person_id", "restricted")):
-        newest.setdefault(person_id, restricted)
+    # A plain statement: a page of results asks this on every request (issue 9).
+    connection = connections[router.db_for_read(Restriction)]
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('person_id')}, {q('restricted')} FROM {q(Restriction._meta.db_table)} "
+            f"WHERE {q('person_id')} IN ({', '.join(['%s'] * len(ids))}) "
+            f"ORDER BY {q('person_id')}, {q('at')} DESC, {q('id')} DESC", ids)
+        for person_id, restricted in cursor.fetchall():
+            newest.setdefault(person_id, bool(restricted))
     return {p for p, restricted in newest.items() if restricted}
 
 
@@ -44,6 +52,32 @@ def with_restriction(people: QuerySet) -> QuerySet:
     ``is_restricted`` needs no query of its own (issue 9)."""
     newest = Restriction.objects.filter(person_id=OuterRef("pk")).order_by("-at", "-id").values("restricted")[:1]
     return people.annotate(**{ANNOTATION: Subquery(newest)})
+
+
+_READERS: dict[type, ModelReader] = {}
+
+
+def get_with_restriction(model: type[Model], pk: str) -> Model | None:
+    """``with_restriction(model.objects).get(pk=pk)`` in one plain statement; None if none.
+
+    The person and card pages read their subject this way on every request: through the ORM,
+    the subquery made it the costliest query of the page to build (issue 9).
+    """
+    reader = _READERS.get(model)
+    if reader is None:
+        reader = _READERS[model] = ModelReader(model, "p")
+    connection = reader.database()
+    q = connection.ops.quote_name
+    table = q(Restriction._meta.db_table)
+    newest = (f"(SELECT r.{q('restricted')} FROM {table} r WHERE r.{q('person_id')} = p.{q(model._meta.pk.column)} "
+              f"ORDER BY r.{q('at')} DESC, r.{q('id')} DESC LIMIT 1)")
+    found = reader.fetch(f"FROM {reader.table(connection)} WHERE p.{q(model._meta.pk.column)} = %s",
+                         [pk], extra=newest, connection=connection)
+    if not found:
+        return None
+    instance, (decision,) = found[0]
+    setattr(instance, ANNOTATION, None if decision is None else bool(decision))
+    return instance
 
 
 def is_restricted(person) -> bool:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Value
-from django.db.models.functions import Replace, Upper
-
+from familycontext.ops.plain_sql import ModelReader
 from familycontext.people.models import Person
-from familycontext.sources.models import CmsRelationship, SourceRecord
+from familycontext.sources.models import CmsRelationship, Snapshot, SourceRecord
 from familycontext.sources.services import CMS
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -67,28 +65,49 @@ def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> 
     for r in records:
         by_snapshot.setdefault(r.snapshot_id, set()).add(r.record_id)
     found: list[tuple[str, int, str]] = []  # (relationship, snapshot, other record id)
+    others: dict[tuple[int, str], str] = {}  # (snapshot, record id) -> its person id
+    people: dict[str, Person] = {}
+    # Plain statements, two per CMS snapshot (the ORM took four, and their building cost more
+    # than the database's work on every person page: issue 9).
+    connection = _PEOPLE.database()
+    q = connection.ops.quote_name
+    rel, rec = q(CmsRelationship._meta.db_table), q(SourceRecord._meta.db_table)
     for snapshot_id, own in by_snapshot.items():
-        rows = CmsRelationship.objects.filter(snapshot_id=snapshot_id)
-        # record__snapshot_id lets PostgreSQL use the (snapshot, record_id) index (issue 9).
-        for row in rows.filter(record__snapshot_id=snapshot_id, record__record_id__in=own).select_related("record"):
-            found.append((row.relationship, snapshot_id, row.related_record_id))
-        for row in rows.filter(related_record_id__in=own).select_related("record"):
-            found.append((f"Has this person as: {row.relationship}", snapshot_id, row.record.record_id))
-    others = {
-        (r.snapshot_id, r.record_id): r
-        for snapshot_id in by_snapshot
-        for r in SourceRecord.objects.filter(
-            snapshot_id=snapshot_id, record_id__in={f[2] for f in found if f[1] == snapshot_id}
-        )
-    }
-    people = Person.objects.in_bulk({r.person_id for r in others.values() if r.person_id})
+        own_ids = sorted(own)
+        marks = ", ".join(["%s"] * len(own_ids))
+        with connection.cursor() as cursor:
+            # Relationships recorded on this person's records first, then those recorded on
+            # others' records naming this person; r.snapshot_id lets PostgreSQL use the
+            # (snapshot, record_id) index, and cmsrel_related_record serves the second part.
+            cursor.execute(
+                f"SELECT 0, c.{q('relationship')}, c.{q('related_record_id')} FROM {rel} c "
+                f"JOIN {rec} r ON r.{q('id')} = c.{q('record_id')} "
+                f"WHERE c.{q('snapshot_id')} = %s AND r.{q('snapshot_id')} = %s AND r.{q('record_id')} IN ({marks}) "
+                f"UNION ALL "
+                f"SELECT 1, c.{q('relationship')}, r.{q('record_id')} FROM {rel} c "
+                f"JOIN {rec} r ON r.{q('id')} = c.{q('record_id')} "
+                f"WHERE c.{q('snapshot_id')} = %s AND c.{q('related_record_id')} IN ({marks})",
+                [snapshot_id, snapshot_id, *own_ids, snapshot_id, *own_ids])
+            rows = sorted(cursor.fetchall(), key=lambda row: row[0])  # stable: keeps the order within
+        for reverse, relationship, other in rows:
+            found.append((f"Has this person as: {relationship}" if reverse else relationship, snapshot_id, other))
+        wanted = sorted({f[2] for f in found if f[1] == snapshot_id})
+        if not wanted:
+            continue
+        # The other records and their people in one statement.
+        for person_row, (record_id, person_id) in _PEOPLE.fetch(
+                f"FROM {rec} r LEFT JOIN {_PEOPLE.table(connection)} ON t.{q('id')} = r.{q('person_id')} "
+                f"WHERE r.{q('snapshot_id')} = %s AND r.{q('record_id')} IN ({', '.join(['%s'] * len(wanted))})",
+                [snapshot_id, *wanted], extra=f"r.{q('record_id')}, r.{q('person_id')}", connection=connection):
+            others[(snapshot_id, record_id)] = person_id
+            if person_id and person_row.pk is not None:
+                people[person_id] = person_row
     result: list[LinkedPerson] = []
     seen: set[str] = set()
     # A person appears once: the relationship recorded on this person's own record comes first
     # in ``found`` and wins over the reciprocal one recorded on the other person's record.
     for relationship, snapshot_id, record_id in found:
-        record = others.get((snapshot_id, record_id))
-        other = people.get(record.person_id) if record else None
+        other = people.get(others.get((snapshot_id, record_id)) or "")
         if other is not None and other.id == person.id:
             continue
         key = other.id if other else record_id
@@ -103,6 +122,9 @@ def _by_age(item: LinkedPerson) -> tuple:
     p = item.person
     return (p is None, p.date_of_birth is None if p else True,
             p.date_of_birth.toordinal() if p and p.date_of_birth else 0, item.cms_id)
+
+
+_PEOPLE = ModelReader(Person)
 
 
 def same_address(person: Person, exclude: set[str] | None = None,
@@ -122,20 +144,32 @@ def same_address(person: Person, exclude: set[str] | None = None,
     if not keys:
         return []
 
-    def at_one_of_ours(record: SourceRecord) -> bool:
-        address, postcode = normalise_address(record.address), normalise_postcode(record.postcode)
+    def at_one_of_ours(address: str, postcode: str) -> bool:
+        address, postcode = normalise_address(address), normalise_postcode(postcode)
         return any(postcode == pc and same_place(address, a) for a, pc in keys)
 
-    candidates = (
-        SourceRecord.objects.filter(snapshot__live=True, restricted=False)
-        .exclude(person_id="")
-        .exclude(person_id=person.id)
-        .annotate(pc=Replace(Upper("postcode"), Value(" "), Value("")))
-        .filter(pc__in={k[1] for k in keys})
-    )
-    # Only the three columns compared: building whole records cost more than the query (issue 9).
-    candidates = candidates.only("person_id", "address", "postcode")
-    ids = {r.person_id for r in candidates if at_one_of_ours(r)} - (exclude or set())
-    people = Person.objects.filter(id__in=ids, restricted=False)
+    # Plain statements: this runs on every person page, and the ORM's building of these two
+    # queries cost more than the database's work (issue 9). The postcode expression is the one
+    # the index sourcerecord_postcode_key is built on, literally, so the index is used.
+    connection = _PEOPLE.database()
+    q = connection.ops.quote_name
+    postcodes = sorted({k[1] for k in keys})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.{q('person_id')}, r.{q('address')}, r.{q('postcode')} "
+            f"FROM {q(SourceRecord._meta.db_table)} r JOIN {q(Snapshot._meta.db_table)} s "
+            f"ON s.{q('id')} = r.{q('snapshot_id')} "
+            f"WHERE s.{q('live')} AND NOT r.{q('restricted')} AND r.{q('person_id')} <> '' "
+            f"AND r.{q('person_id')} <> %s "
+            f"AND REPLACE(UPPER(r.{q('postcode')}), ' ', '') IN ({', '.join(['%s'] * len(postcodes))})",
+            [person.id, *postcodes])
+        candidates = cursor.fetchall()
+    ids = {pid for pid, address, postcode in candidates if at_one_of_ours(address, postcode)} - (exclude or set())
+    if not ids:
+        return []
+    ids = sorted(ids)
+    people = [p for p, _ in _PEOPLE.fetch(
+        f"FROM {_PEOPLE.table(connection)} WHERE t.{q('id')} IN ({', '.join(['%s'] * len(ids))}) "
+        f"AND NOT t.{q('restricted')}", ids, connection=connection)]
     return sorted(people, key=lambda p: (p.date_of_birth is None,
                                          p.date_of_birth.toordinal() if p.date_of_birth else 0, p.id))

@@ -8,7 +8,7 @@ from threading import Lock
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
@@ -60,6 +60,22 @@ def memo(macro, *args):
     return rendered
 
 
+_URLS: dict[tuple, str] = {}
+
+
+def url(name: str, *args, **kwargs) -> str:
+    """``reverse`` for templates; an address without arguments (the menu, the footer: about ten
+    per page) is resolved once per process and URL configuration (issue 9). Addresses with
+    arguments (a person's page) are resolved each time and never kept."""
+    if args or kwargs:
+        return reverse(name, *args, **kwargs)
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    found = _URLS.get(key)
+    if found is None:
+        found = _URLS[key] = reverse(name)
+    return found
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     loaders = [loader] if loader else []
@@ -67,6 +83,6 @@ def environment(**options) -> Environment:
     loaders.append(PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}))
     options.setdefault("autoescape", True)
     env = Environment(loader=ChoiceLoader(loaders), **options)
-    env.globals.update({"static": static, "url": reverse, "config": settings.CONFIG, "memo": memo})
+    env.globals.update({"static": static, "url": url, "config": settings.CONFIG, "memo": memo})
     env.filters.update({"govuk_date": govuk_date, "govuk_datetime": govuk_datetime})
     return env

@@ -18,14 +18,27 @@ from familycontext.sources.models import Snapshot
 from familycontext.sources.services import CMS, SERVICE_LABELS
 
 OPENED_SESSION_KEY = "opened_cards"
+# The most recently opened cards kept for the printout. The session is read (and its signature
+# checked) on every request, so an unbounded list made every request of a long session slower
+# (issue 9). 200 covers a printout's person and family many times over; a card opened longer
+# ago than the last 200 is left off the printout, which only ever shows less, never more.
+OPENED_KEPT = 200
 
 
 def remember_opened(request, person_id: str, service: str) -> None:
-    """Note that this session opened ``service``'s card for the person (its details were shown)."""
+    """Note that this session opened ``service``'s card for the person (its details were shown).
+
+    Keeps the last ``OPENED_KEPT``, most recent last; re-opening a card makes it the most recent.
+    The session is written only when this changes the list.
+    """
     opened = [list(pair) for pair in request.session.get(OPENED_SESSION_KEY, [])]
-    if [person_id, service] not in opened:
-        opened.append([person_id, service])
-        request.session[OPENED_SESSION_KEY] = opened
+    pair = [person_id, service]
+    if opened and opened[-1] == pair:
+        return
+    if pair in opened:
+        opened.remove(pair)
+    opened.append(pair)
+    request.session[OPENED_SESSION_KEY] = opened[-OPENED_KEPT:]
 
 
 def opened_cards(request) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ print version of the person page (issue 10)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
@@ -17,7 +17,7 @@ from familycontext.web import cards as service_cards
 from familycontext.web import ecomap as family_map
 from familycontext.web import printout
 from familycontext.web.views.common import render_page
-from familycontext.web.views.people import age_text, reason_required
+from familycontext.web.views.people import age_text, reason_required, subject_or_404
 
 
 def _gated(request: HttpRequest, subject: Person) -> bool:
@@ -44,7 +44,7 @@ def _family(request: HttpRequest, subject: Person) -> family_map.FamilyFlags:
 @reason_required
 def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
     """The ecomap: an HTML fragment for the person page's script, or a full page without script."""
-    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
+    subject = subject_or_404(person_id)
     if _gated(request, subject):
         return redirect("web:person", person_id=subject.id)
     family = _family(request, subject)
@@ -60,7 +60,7 @@ def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
 @reason_required
 def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
     """The person page laid out for printing or saving as PDF; opening it is audited as printing."""
-    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
+    subject = subject_or_404(person_id)
     if _gated(request, subject):
         return redirect("web:person", person_id=subject.id)
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -23,6 +23,7 @@ from familycontext.involvement.ages import age_on
 from familycontext.people.family import linked_in_cms, same_address
 from familycontext.people.models import Person
 from familycontext.people.records import addresses, live_records, other_names
+from familycontext.sources.live import live_snapshots
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
 from familycontext.web import cards as service_cards
 from familycontext.web import printout
@@ -36,6 +37,14 @@ DETAIL_ACTIONS = {
     ADULT_SOCIAL_CARE: AuditAction.VIEWED_ADULT_SOCIAL_CARE,
     POLICE: AuditAction.VIEWED_POLICE,
 }
+
+
+def subject_or_404(person_id: str) -> Person:
+    """The person with the data manager's restriction read in the same statement (issue 9)."""
+    subject = restrictions.get_with_restriction(Person, person_id)
+    if subject is None:
+        raise Http404("No such person")
+    return subject
 
 
 def age_text(date_of_birth: date | None, today: date) -> str:
@@ -97,7 +106,7 @@ def _restriction_context(request: HttpRequest, subject: Person) -> dict:
 @role_required(*CAN_VIEW_PEOPLE)
 @reason_required
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
-    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
+    subject = subject_or_404(person_id)
     today = timezone.localdate()
     gate = _restricted_gate(request, subject)
     if gate is not None:
@@ -105,7 +114,8 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
         return render_page(request, "web/restricted_person.html", {
             "person": subject, "age": age_text(subject.date_of_birth, today),
             "can_restrict": has_role(request.user, DATA_MANAGER)})
-    records = list(live_records(subject.id))
+    live = live_snapshots()  # read once for the records and the cards
+    records = live_records(subject.id, live)
     linked = linked_in_cms(subject, records)
     # Listing who lives at a restricted person's address would disclose the address.
     nearby = [] if subject.restricted else same_address(
@@ -116,7 +126,7 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
         "age": age_text(subject.date_of_birth, today),
         "other_names": other_names(subject, records),
         "addresses": [] if subject.restricted else addresses(subject, records),
-        "cards": service_cards.cards(subject, today, records),
+        "cards": service_cards.cards(subject, today, records, live),
         "slugs": service_cards.SERVICE_SLUGS,
         "linked": [{"item": lp, "age": age_text(lp.person.date_of_birth if lp.person else None, today)}
                    for lp in linked],
@@ -134,7 +144,7 @@ def service_details(request: HttpRequest, person_id: str, service: str) -> HttpR
     key = service_cards.SLUG_SERVICES.get(service)
     if key is None:
         raise Http404("No such service")
-    subject = get_object_or_404(restrictions.with_restriction(Person.objects), pk=person_id)
+    subject = subject_or_404(person_id)
     if _restricted_gate(request, subject) is not None:
         # Details of a restricted person (adoption, refuge) need break-glass access (SPEC 8).
         raise PermissionDenied("Restricted record: break-glass access needed")

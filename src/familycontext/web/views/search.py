@@ -7,6 +7,7 @@ in browser history or server logs.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -68,11 +69,25 @@ def results(request: HttpRequest) -> HttpResponse:
     record_many(request, AuditAction.SHOWN_IN_RESULTS, page.object_list)
     restrictions.apply(page.object_list)  # data managers' restrictions hide the address too
     today = timezone.localdate()
-    rows = [{"person": p, "age": age_text(p.date_of_birth, today)} for p in page.object_list]
+    # One reverse() for the page rather than one per row (each cost ~30 µs of URL resolving).
+    rows = [{"person": p, "age": age_text(p.date_of_birth, today), "href": person_url(p.id)}
+            for p in page.object_list]
     return render_page(request, "web/results.html", {
         "terms": terms, "page": page, "rows": rows, "pagination": _pagination(page),
         "total": paginator.count,
     })
+
+
+_PERSON_URL_PREFIX: str | None = None
+
+
+def person_url(person_id: str) -> str:
+    """``reverse("web:person", args=[person_id])`` without resolving the URL pattern each time."""
+    global _PERSON_URL_PREFIX
+    if _PERSON_URL_PREFIX is None:
+        marker = "PERSONID"
+        _PERSON_URL_PREFIX = reverse("web:person", args=[marker]).removesuffix(marker)
+    return _PERSON_URL_PREFIX + quote(str(person_id), safe="!$&'()*+,;=~:@")
 
 
 def _pagination(page) -> dict | None:
