@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db import connections, router
 
 from familycontext.accounts.models import LiveSession
+from familycontext.ops.plain_sql import ModelReader
 
 # Set on the user by ``get_user``: its live-session token (``NO_LIVE_SESSION`` when it has none),
 # read by ``accounts.sessions``; the roles go where ``accounts.roles.roles_of`` caches them.
@@ -28,51 +28,47 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         from familycontext.accounts.roles import ROLES
 
-        user_model = get_user_model()
+        reader = _reader()
         try:
-            pk = user_model._meta.pk.to_python(user_id)
+            pk = reader.model._meta.pk.to_python(user_id)
         except Exception:  # a tampered or stale session: no user, as ModelBackend would say
             return None
-        alias = router.db_for_read(user_model)
-        connection = connections[alias]
-        fields = user_model._meta.concrete_fields
-        with connection.cursor() as cursor:
-            cursor.execute(_sql(connection), [pk])
-            rows = cursor.fetchall()
+        connection = reader.database()
+        q = connection.ops.quote_name
+        extra = f"ls.{q(LiveSession._meta.get_field('token').column)}, g.{q('name')}"
+        rows = reader.fetch(_from_where(connection), [pk], extra=extra, connection=connection)
         if not rows:
             return None
-        width = len(fields)
-        values = []
-        for field, value in zip(fields, rows[0][:width], strict=True):
-            column = field.get_col(user_model._meta.db_table)
-            for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-                value = convert(value, column, connection)
-            values.append(value)
-        user = user_model.from_db(alias, [f.attname for f in fields], values)
+        user, (token, _) = rows[0]
         if not self.user_can_authenticate(user):
             return None
-        token = rows[0][width]
         setattr(user, LIVE_TOKEN_ATTRIBUTE, token if token is not None else NO_LIVE_SESSION)
-        user._familycontext_roles = frozenset(r[width + 1] for r in rows if r[width + 1] in ROLES)
+        user._familycontext_roles = frozenset(role for _, (_, role) in rows if role in ROLES)
         return user
 
 
+_READER: list[ModelReader] = []
 _SQL: dict[str, str] = {}
 
 
-def _sql(connection) -> str:
-    """The one query, written once per database vendor (portable SQL, quoted names)."""
+def _reader() -> ModelReader:
+    """The user model's columns, read as ``u`` (made on first use: the user model may be swapped)."""
+    if not _READER:
+        _READER.append(ModelReader(get_user_model(), alias="u"))
+    return _READER[0]
+
+
+def _from_where(connection) -> str:
+    """The query after its SELECT list, written once per database vendor (portable SQL, quoted names)."""
     sql = _SQL.get(connection.vendor)
     if sql is None:
         q = connection.ops.quote_name
         user_model = get_user_model()
         membership = user_model.groups.through
-        columns = ", ".join(f"u.{q(f.column)}" for f in user_model._meta.concrete_fields)
         user_pk = q(user_model._meta.pk.column)
         member_user = q(membership._meta.get_field("user").column)
         member_group = q(membership._meta.get_field("group").column)
         sql = (
-            f"SELECT {columns}, ls.{q(LiveSession._meta.get_field('token').column)}, g.{q('name')} "
             f"FROM {q(user_model._meta.db_table)} u "
             f"LEFT JOIN {q(LiveSession._meta.db_table)} ls "
             f"ON ls.{q(LiveSession._meta.get_field('user').column)} = u.{user_pk} "
