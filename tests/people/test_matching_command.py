@@ -103,6 +103,13 @@ def test_batch_copes_with_bom_blank_rows_extra_columns_and_loose_headers(people,
     assert err == ""
 
 
+def test_batch_knows_the_usual_other_column_names(people, tmp_path):
+    lines, err = run_batch(tmp_path, b"ID,Forename,Surname,DOB\nq1,Ada,Lovelace,10/12/2014\n")
+    assert lines == [{"query_id": "q1", "results": lines[0]["results"]}]
+    assert lines[0]["results"][0] == {"person_id": "T-ADA", "score": 1.0}
+    assert err == ""
+
+
 def test_batch_reads_a_windows_1252_file_and_odd_names(borough, tmp_path):
     borough("T-ZOE", {"first_name": "Zoë", "last_name": "O'Brien-Núñez", "date_of_birth": date(2013, 5, 1)})
     borough.publish()

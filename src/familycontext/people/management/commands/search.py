@@ -31,9 +31,16 @@ def _date(text: str | None) -> date | None:
         raise CommandError(f"date of birth '{(text or '').strip()}' {exc}") from exc
 
 
+# Other names spreadsheets give the columns (after the spelling is evened out as below).
+_SYNONYMS = {"forename": "first_name", "forenames": "first_name", "given_name": "first_name",
+             "surname": "last_name", "family_name": "last_name",
+             "dob": "date_of_birth", "birth_date": "date_of_birth", "id": "query_id"}
+
+
 def _header(name: str | None) -> str:
-    """"First Name", " first-name " and "FIRST_NAME" are all the first_name column."""
-    return "_".join((name or "").strip().casefold().replace("-", " ").split())
+    """"First Name", " first-name ", "FIRST_NAME" and "Forename" are all the first_name column."""
+    plain = "_".join((name or "").strip().casefold().replace("-", " ").split())
+    return _SYNONYMS.get(plain, plain)
 
 
 def _read_text(path: str) -> str:
