@@ -126,6 +126,7 @@ def main() -> None:
     print(f"{connection.vendor}, {len(people):,} people sampled, {args.journeys} journeys")
     for name in cpu:
         print(f"{name:14s} n={len(cpu[name]):4d}  CPU {statistics.mean(cpu[name]):6.2f} ms"
+              f" (median {statistics.median(cpu[name]):5.2f})"
               f"  database CPU {statistics.mean(db_cpu[name]):5.2f} ms"
               f"  queries {statistics.mean(queries[name]):5.1f} (max {max(queries[name])})")
 

@@ -62,6 +62,20 @@ def test_date_of_birth_puts_the_right_person_first_and_a_namesake_below_as_a_wea
     assert found[0].match_strength == "Strong match" and found[1].match_strength != "Strong match"
 
 
+def test_found_people_are_counted_without_reading_them_and_read_a_slice_at_a_time(db, family,
+                                                                                    django_assert_num_queries):
+    _indexed_person("P00000009", "Smith", "Ava")
+    found = search_people("Smith", "Ava")
+    with django_assert_num_queries(0):
+        assert len(found) == 3
+    with django_assert_num_queries(1):
+        first_two = found[0:2]
+    assert [p.id for p in first_two] == [p.id for p in found][:2]
+    assert all(p.match_strength and 0 < p.match_score <= 1 for p in first_two)
+    with django_assert_num_queries(0):
+        assert found[5:7] == []
+
+
 def test_search_and_each_person_shown_are_audited(signed_in, family):
     search(signed_in, **{"first-name": "Ava", "last-name": "Smith"})
     signed_in.get("/results")

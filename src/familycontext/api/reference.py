@@ -231,8 +231,8 @@ def search_person(request: HttpRequest) -> HttpResponse:
     terms = {"first_name": first[:200], "last_name": last[:200]} | (
         {"date_of_birth": dob.isoformat()} if dob else {})
     record(request, None, AuditAction.SEARCHED, search_terms=terms)
-    people = restrictions.apply(search_people(first[:200], last[:200], dob))
-    shown = people[(number - 1) * size:number * size]
+    people = search_people(first[:200], last[:200], dob)
+    shown = restrictions.apply(people[(number - 1) * size:number * size])
     record_many(request, None, AuditAction.SHOWN_IN_RESULTS, shown)
     return JsonResponse({
         "paginationInfo": {"totalResults": len(people), "resultsPerPage": size, "pageNumber": number},

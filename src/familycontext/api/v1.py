@@ -92,8 +92,8 @@ def search_by_name(request: HttpRequest, query: schemas.NameQuery, page: Query[P
     if query.date_of_birth:
         terms["date_of_birth"] = query.date_of_birth.isoformat()
     record(request, None, AuditAction.SEARCHED, search_terms=terms)
-    people = restrictions.apply(search_people(query.first_name, query.last_name, query.date_of_birth))
-    shown = people[page.offset:page.offset + page.limit]
+    people = search_people(query.first_name, query.last_name, query.date_of_birth)
+    shown = restrictions.apply(people[page.offset:page.offset + page.limit])
     record_many(request, None, AuditAction.SHOWN_IN_RESULTS, shown)
     today = timezone.localdate()
     return schemas.SearchResults(

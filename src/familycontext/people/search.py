@@ -8,9 +8,11 @@ never know how matching works.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from datetime import date
 
-from familycontext.people.matching import find_people, resolve_identifier
+from familycontext.ops.plain_sql import ModelReader
+from familycontext.people.matching import Match, find_people, resolve_identifier
 from familycontext.people.models import Person
 
 _WILDCARDS = re.compile(r"[*%?_]")
@@ -22,13 +24,46 @@ def clean_name(value: str) -> str:
     return " ".join(_WILDCARDS.sub("", value or "").split())
 
 
-def search_people(first_name: str, last_name: str, date_of_birth: date | None = None) -> list[Person]:
-    """People matching the names (and date of birth), best match first, ties youngest first.
+class FoundPeople(Sequence):
+    """The people a search found, best first. Person rows are read only for the slice asked for.
 
-    Each Person returned carries ``match_strength`` (words, e.g. "Strong match") and ``match_score`` (0–1).
+    A page of results shows 20 of up to 200 people found: reading all 200 through the ORM cost
+    more than the search itself (issue 9). ``len()`` counts them all without reading any;
+    slicing (as Django's ``Paginator`` does) reads that slice's people in one plain statement.
+    Each Person carries ``match_strength`` (words, e.g. "Strong match") and ``match_score`` (0–1).
     """
-    matches = find_people(clean_name(first_name), clean_name(last_name), date_of_birth, limit=RESULT_LIMIT)
-    people = Person.objects.in_bulk([m.person_id for m in matches])
+
+    def __init__(self, matches: list[Match]):
+        self.matches = matches
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return _people_for(self.matches[index])
+        return _people_for([self.matches[index]])[0]
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(_people_for(self.matches))
+
+
+def search_people(first_name: str, last_name: str, date_of_birth: date | None = None) -> FoundPeople:
+    """People matching the names (and date of birth), best match first, ties youngest first."""
+    return FoundPeople(find_people(clean_name(first_name), clean_name(last_name), date_of_birth,
+                                   limit=RESULT_LIMIT))
+
+
+_PERSON = ModelReader(Person)
+
+
+def _people_for(matches: list[Match]) -> list[Person]:
+    if not matches:
+        return []
+    rows = _PERSON.fetch(f"FROM {_PERSON.table(_PERSON.database())} "
+                         f"WHERE t.id IN ({', '.join(['%s'] * len(matches))})",
+                         [m.person_id for m in matches])
+    people = {person.id: person for person, _ in rows}
     found = []
     for match in matches:
         person = people.get(match.person_id)
