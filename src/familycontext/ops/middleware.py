@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,7 +27,7 @@ access_log = logging.getLogger("familycontext.requests")
 
 def request_id_from(request: HttpRequest) -> str:
     offered = request.headers.get(HEADER, "")
-    return offered if _ACCEPTED.fullmatch(offered) else uuid.uuid4().hex
+    return offered if _ACCEPTED.fullmatch(offered) else secrets.token_hex(16)
 
 
 class RequestIdMiddleware:
