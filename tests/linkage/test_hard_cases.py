@@ -122,6 +122,11 @@ SAME_PERSON = {
             "gender": "Female",
         },
     ),
+    # Without a date of birth at one home, a variant spelling of the first name still counts.
+    "undated_record_at_home_with_a_typo": (
+        {"first_name": "Jonathan", "last_name": "Wieczorek", "date_of_birth": ""},
+        {"first_name": "Jonathon", "last_name": "Wieczorek", "date_of_birth": "1988-03-14"},
+    ),
     "double_barrelled_surname_dropped_and_mistyped": (
         {
             "first_name": "Priya",
@@ -145,6 +150,17 @@ DIFFERENT_PEOPLE = {
     "father_and_son_same_name": (
         {"first_name": "Daniel", "last_name": "Asante", "date_of_birth": "1979-07-19"},
         {"first_name": "Daniel", "last_name": "Asante", "date_of_birth": "2005-10-03"},
+    ),
+    # Sisters at one home, one record without a date of birth: Kerry and Kiera only sound
+    # alike, and a rare surname at one address is the household's, not one person's.
+    "undated_housemate_with_a_sound_alike_name": (
+        {"first_name": "Kerry", "last_name": "Bobryk", "date_of_birth": "", "gender": "Female"},
+        {
+            "first_name": "Kiera",
+            "last_name": "Bobryk",
+            "date_of_birth": "2016-02-21",
+            "gender": "Female",
+        },
     ),
 }
 

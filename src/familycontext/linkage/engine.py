@@ -92,6 +92,10 @@ def _train(linker: Linker, n_records: int, seed: int, progress: Progress) -> Non
 def _estimate_m(linker: Linker, n_records: int, progress: Progress) -> None:
     for rule in model.training_blocking_rules():
         progress("Estimating m (how often matches agree) by expectation maximisation")
+        # Splink's EM session takes the comparisons its blocking rule reads out of the model,
+        # and adjusts the prior, in place; it puts them back only when training succeeds. A
+        # failed pass would otherwise leave a model without (say) date of birth at all.
+        before = linker._settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule,
@@ -99,6 +103,7 @@ def _estimate_m(linker: Linker, n_records: int, progress: Progress) -> None:
                 estimate_without_term_frequencies=True,
             )
         except Exception as exc:  # noqa: BLE001 - EM on tiny or degenerate data: keep priors
+            linker._settings_obj.core_model_settings = before
             logging.getLogger(__name__).warning("EM on %s skipped: %s", rule, exc)
 
 
