@@ -13,12 +13,15 @@ import os
 from gunicorn import glogging
 
 bind = os.environ.get("FAMILYCONTEXT_BIND", "127.0.0.1:8000")
-# One worker per core: measured on 2 cores (issue 9), 2 workers x 4 threads served the load test
-# at 11-12 ms of CPU per request against 12.5-14 ms for 4 x 4 (more processes, more context
-# switches and colder caches for the same work).
+# One worker per core, two threads each: measured on 2 cores (issue 9). 2 workers x 4 threads
+# served the load test at 11-12 ms of CPU per request against 12.5-14 ms for 4 x 4 (more
+# processes, more context switches and colder caches for the same work); then, back to back
+# on the same database, 2 x 2 served 227-229 requests/s (p95 230 ms) where 2 x 4 served
+# 194-209 (p95 340-410 ms): a second thread overlaps a request's database waits, and more
+# threads only contend for the interpreter lock.
 workers = int(os.environ.get("FAMILYCONTEXT_WORKERS", multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("FAMILYCONTEXT_THREADS", 4))
+threads = int(os.environ.get("FAMILYCONTEXT_THREADS", 2))
 timeout = 60  # a person page takes well under a second; a stuck worker is restarted
 graceful_timeout = 30
 keepalive = 5
