@@ -245,14 +245,23 @@ def postgres_cpu(url: str) -> float:
 
 
 def report_cpu(cpu: dict[str, float], requests: int, seconds: float) -> None:
-    """CPU per request of gunicorn + PostgreSQL: a figure that does not depend on what else runs."""
+    """CPU per request of gunicorn + PostgreSQL, and of Locust.
+
+    Locust does the same work for every request whatever the server's version, so its CPU per
+    request gauges the machine's own speed, which varies by up to ~40 % on a shared host
+    (docs/scale.md); the server's figure divided by Locust's compares versions across runs.
+    """
     if not requests:
         return
     per_request = (cpu["app"] + cpu["db"]) / requests * 1000
+    locust = cpu["locust"] / requests * 1000
     print(f"\nCPU during the run ({seconds:.0f} s, {os.cpu_count()} cores): gunicorn {cpu['app']:.0f} s, "
           f"PostgreSQL {cpu['db']:.0f} s, Locust {cpu['locust']:.0f} s")
     print(f"CPU per request (gunicorn + PostgreSQL): {per_request:.1f} ms; "
           f"at that cost 2 otherwise idle cores serve about {2000 / per_request:.0f} requests/s")
+    if locust:
+        print(f"Locust's CPU per request {locust:.2f} ms (the machine's speed); "
+              f"server / Locust = {per_request / locust:.1f} (compares versions across runs)")
 
 
 def run_wrk(base: str, work: Path) -> None:
