@@ -60,9 +60,9 @@ _PERSON = ModelReader(Person)
 def _people_for(matches: list[Match]) -> list[Person]:
     if not matches:
         return []
-    rows = _PERSON.fetch(f"FROM {_PERSON.table(_PERSON.database())} "
-                         f"WHERE t.id IN ({', '.join(['%s'] * len(matches))})",
-                         [m.person_id for m in matches])
+    connection = _PERSON.database()
+    rows = _PERSON.fetch(f"FROM {_PERSON.table(connection)} WHERE t.id IN ({', '.join(['%s'] * len(matches))})",
+                         [m.person_id for m in matches], connection=connection)
     people = {person.id: person for person, _ in rows}
     found = []
     for match in matches:
