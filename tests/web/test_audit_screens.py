@@ -119,6 +119,8 @@ def test_who_has_viewed_a_person_lists_every_kind_of_view(family):
         assert label in page
     assert "Searched" not in page.split("views of P00000002")[-1]
     assert "3 views of P00000002" in page
+    # Typed in lower case with spaces around it, as on a subject access request form.
+    assert "3 views of" in auditor.get("/audit/who-viewed?person=%20p00000002%20").content.decode()
     assert auditor.get("/audit/who-viewed?person=").status_code == 400
     sar = entries_csv(auditor.get("/audit/export.csv?person=P00000002&views=1"))
     assert len(sar) == 3 and {r["Username"] for r in sar} == {"pat"}
