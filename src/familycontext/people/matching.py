@@ -312,20 +312,16 @@ def _candidates(keys: set[tuple[str, str]], seen: set[str]) -> list[tuple[str, s
         by_kind: dict[str, list[str]] = defaultdict(list)
         for kind, key in sorted(keys):
             by_kind[kind].append(key)
-        found = "SELECT k.person_id FROM {} k WHERE {} LIMIT %s".format(name_key, " OR ".join(
-            f"(k.kind = %s AND k.key IN ({', '.join(['%s'] * len(values))}))" for values in by_kind.values()))
+        either = " OR ".join(f"(k.kind = %s AND k.key IN ({', '.join(['%s'] * len(values))}))"
+                             for values in by_kind.values())
+        found = f"SELECT k.person_id FROM {name_key} k WHERE {either} LIMIT %s"
         params = [x for kind, values in by_kind.items() for x in (kind, *values)] + [MAX_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT e.person_id, e.names, e.dates_of_birth, e.date_of_birth FROM {entry} e "
                        f"WHERE e.person_id IN ({found})", params)
-        rows = [(pid, names, dobs, _as_date(dob)) for pid, names, dobs, dob in cursor.fetchall()
-                if pid not in seen]
+        rows = [row for row in cursor.fetchall() if row[0] not in seen]
     seen.update(row[0] for row in rows)
     return rows
-
-
-def _as_date(value: date | str | None) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _date_keys(dates: set[date]) -> set[tuple[str, str]]:
