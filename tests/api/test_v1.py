@@ -134,6 +134,10 @@ def test_related_individuals(client, family, auth):
     body = response.json()
     assert [(r["relationship"], r["person"]["id"]) for r in body["linked_in_cms"]] == [("Mother", "P00000002")]
     assert "P00000004" not in [p["id"] for p in body["same_address"]]  # restricted: never listed
+    # Asked about the mother, her child is her daughter: the same words as the person page.
+    mother = client.get("/api/v1/people/P00000002/related", **auth, **REASON).json()
+    assert [(r["relationship"], r["person"]["id"]) for r in mother["linked_in_cms"]] == [
+        ("Daughter (this person is her mother)", "P00000001")]
 
 
 def test_sources_list_freshness(client, family, auth):

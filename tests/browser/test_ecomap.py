@@ -85,7 +85,7 @@ def test_print_page_saved_as_pdf_holds_the_ecomap_user_and_dates(live_server, ne
     assert "Section 47 enquiry for child CMS100" in flat
     assert "The ecomap as a list" in flat
     # The picture is in the PDF as vector text: its node labels, line by line.
-    assert "Jane Smith This person age 35" in flat and "Ava Smith Has this person as: Mother age 9" in flat
+    assert "Jane Smith This person age 35" in flat and "Ava Smith Daughter (this person is her mother) age 9" in flat
     assert "Police Records found" in flat
     assert "PC Lee" in flat  # the contact opened in this session
     day = page.locator("#print-sources tbody tr").first.locator("td").nth(2).inner_text()

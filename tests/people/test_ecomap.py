@@ -56,11 +56,11 @@ def test_the_person_is_at_the_centre_with_only_the_services_that_have_records():
 
 def test_someone_related_in_two_ways_is_one_node_naming_both():
     ecomap = build_ecomap(CHILD, [Related("Mother", MOTHER, "CMS1"),
-                                  Related("Has this person as: Child", MOTHER, "CMS1"),
+                                  Related("Household member", MOTHER, "CMS1"),
                                   Related("Mother", MOTHER, "CMS1"),
                                   Related("Self", CHILD, "CMS0")], {}, today=TODAY)
     assert len(ecomap.related) == 1
-    assert ecomap.related[0].relationship == "Mother, Has this person as: Child"
+    assert ecomap.related[0].relationship == "Mother, Household member"
 
 
 def test_restricted_people_have_no_service_nodes_until_break_glass():

@@ -25,4 +25,7 @@ def test_a_relationship_recorded_on_both_records_lists_the_person_once_with_this
 def test_a_relationship_recorded_only_on_the_other_record_is_shown_reciprocally():
     family = build_family()
     [only] = linked_in_cms(family.mother)
-    assert only.person.id == family.child.id and only.relationship == "Has this person as: Mother"
+    # Recorded on Ava's record ("Jane is Ava's mother"): on Jane's page Ava is her daughter.
+    assert only.person.id == family.child.id
+    assert only.relationship == "Daughter (this person is her mother)"
+    assert (only.words.label, only.words.recorded) == ("Daughter", "Mother")

@@ -146,9 +146,11 @@ def test_related_individuals_from_cms_and_the_same_address(with_reason, family):
     assert "Rose" not in page  # restricted people are never listed
 
 
-def test_the_relationship_shows_from_the_other_side_too(with_reason, family):
+def test_on_the_mothers_page_her_child_reads_as_her_daughter(with_reason, family):
     page = with_reason.get(MOTHER).content.decode()
-    assert "Has this person as: Mother" in page and "Ava Smith" in page
+    linked = page[page.index('id="linked"'):page.index("Same address in other records</h3>")]
+    assert "Daughter (this person is her mother)" in linked and "Ava Smith" in linked
+    assert "Has this person as" not in page
 
 
 def test_restricted_people_show_no_address_and_no_card_details(with_reason, family):

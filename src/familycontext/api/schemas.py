@@ -184,7 +184,10 @@ class ServiceDetails(ServiceSummary):
 
 
 class RelatedPerson(Schema):
-    relationship: str
+    relationship: str = Field(description=(
+        "What this person is to the person asked about, with the case management system's own word "
+        "in brackets when it was recorded the other way round: 'Mother', 'Daughter (this person is her "
+        "mother)', 'Sister (recorded as sibling)'. For people to read, not to parse."))
     cms_id: str
     person: PersonSummary | None = Field(description="Null when the CMS record is linked to no person")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from familycontext.ops.plain_sql import ModelReader
 from familycontext.people.models import Person
+from familycontext.people.relationships import RelationshipWords, relationship_words
 from familycontext.sources.models import CmsRelationship, Snapshot, SourceRecord
 from familycontext.sources.services import CMS
 
@@ -42,11 +43,19 @@ def same_place(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class LinkedPerson:
-    """One related individual; ``person`` is None when the record is not linked to a person."""
+    """One related individual; ``person`` is None when the record is not linked to a person.
 
-    relationship: str
+    ``words``: what they are to the page's person, in the reader's words with the CMS's own word
+    kept (``people.relationships``); ``relationship`` is the text every channel shows.
+    """
+
+    words: RelationshipWords
     person: Person | None
     cms_id: str
+
+    @property
+    def relationship(self) -> str:
+        return self.words.text
 
 
 def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> list[LinkedPerson]:
@@ -64,7 +73,7 @@ def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> 
     by_snapshot: dict[int, set[str]] = {}
     for r in records:
         by_snapshot.setdefault(r.snapshot_id, set()).add(r.record_id)
-    found: list[tuple[str, int, str]] = []  # (relationship, snapshot, other record id)
+    found: list[tuple[str, bool, int, str]] = []  # (relationship, recorded on the other's record, snapshot, other record id)
     others: dict[tuple[int, str], str] = {}  # (snapshot, record id) -> its person id
     people: dict[str, Person] = {}
     # Plain statements, two per CMS snapshot (the ORM took four, and their building cost more
@@ -90,8 +99,8 @@ def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> 
                 [snapshot_id, snapshot_id, *own_ids, snapshot_id, *own_ids])
             rows = sorted(cursor.fetchall(), key=lambda row: row[0])  # stable: keeps the order within
         for reverse, relationship, other in rows:
-            found.append((f"Has this person as: {relationship}" if reverse else relationship, snapshot_id, other))
-        wanted = sorted({f[2] for f in found if f[1] == snapshot_id})
+            found.append((relationship, bool(reverse), snapshot_id, other))
+        wanted = sorted({f[3] for f in found if f[2] == snapshot_id})
         if not wanted:
             continue
         # The other records and their people in one statement.
@@ -106,7 +115,7 @@ def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> 
     seen: set[str] = set()
     # A person appears once: the relationship recorded on this person's own record comes first
     # in ``found`` and wins over the reciprocal one recorded on the other person's record.
-    for relationship, snapshot_id, record_id in found:
+    for relationship, reverse, snapshot_id, record_id in found:
         other = people.get(others.get((snapshot_id, record_id)) or "")
         if other is not None and other.id == person.id:
             continue
@@ -114,7 +123,9 @@ def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> 
         if key in seen:
             continue
         seen.add(key)
-        result.append(LinkedPerson(relationship, other, other.cms_id if other and other.cms_id else record_id))
+        words = relationship_words(relationship, recorded_on_page_person=not reverse,
+                                   other_gender=other.gender if other else None)
+        result.append(LinkedPerson(words, other, other.cms_id if other and other.cms_id else record_id))
     return sorted(result, key=_by_age)
 
 
