@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_DIR := data/demo
 DEMO_PEOPLE ?= 6000
 
-.PHONY: install system-deps assets demo demo-data test test-fast lint clean
+.PHONY: install system-deps demo-system-deps assets demo demo-data test test-fast lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,7 +28,14 @@ node_modules/govuk-frontend/package.json: package.json package-lock.json
 system-deps:
 	./scripts/install-system-deps
 
-demo-data: install
+# What the demo needs beyond Python packages: Graphviz for the ecomap's layout.
+demo-system-deps:
+	./scripts/install-system-deps demo
+
+# The demo is the fictional borough its synthetic sources describe (config/demo.toml).
+demo-data demo: export FAMILYCONTEXT_CONFIG ?= config/demo.toml
+
+demo-data: install demo-system-deps
 	$(BIN)/familycontext migrate --no-input -v 0
 	@if [ ! -f $(DEMO_DIR)/.loaded ]; then \
 	  rm -rf $(DEMO_DIR) && \
@@ -36,6 +43,7 @@ demo-data: install
 	  $(BIN)/familycontext load $(DEMO_DIR)/*/ && \
 	  $(BIN)/familycontext link && touch $(DEMO_DIR)/.loaded; fi
 	$(BIN)/familycontext demo-users
+	$(BIN)/familycontext demo-people
 
 demo: demo-data
 	$(BIN)/familycontext runserver 127.0.0.1:8000

@@ -98,3 +98,17 @@ def test_demo_users_prints_working_sign_ins_and_resets_them_on_rerun():
         assert User.objects.get(username=username).check_password(password)
     assert roles_of(User.objects.get(username="demo")) >= {"practitioner", "team_manager"}
     assert roles_of(User.objects.get(username="demo-auditor")) == {"auditor"}
+
+
+def test_demo_users_put_the_practitioner_in_a_team_the_team_manager_manages():
+    from familycontext.governance.trail import team_member_ids
+
+    out = io.StringIO()
+    call_command("demo_users", stdout=out)
+    call_command("demo_users", stdout=io.StringIO())  # rerunning keeps one team, not two
+    User = get_user_model()
+    manager = User.objects.get(username="demo-team-manager")
+    assert User.objects.get(username="demo-practitioner").pk in team_member_ids(manager)
+    assert "Demo team:" in out.getvalue() and "demo-team-manager" in out.getvalue()
+    from familycontext.governance.models import Team
+    assert Team.objects.count() == 1

@@ -57,3 +57,11 @@ def test_operator_command_stops_at_start_up_with_the_key_named(tmp_path):
     result = subprocess.run([sys.executable, "-m", "familycontext.cli", "check"], env=env, capture_output=True, text=True)
     assert result.returncode == 2
     assert "sessions.inactivity_timeout_minutes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_demo_configuration_names_the_borough_its_synthetic_sources_describe():
+    from familycontext.synth.places import BOROUGH
+
+    demo = load_configuration(EXAMPLE.parent / "demo.toml")
+    assert demo.council.name.startswith(BOROUGH)
+    assert "make" not in demo.council.help_signing_in  # users' pages carry no command lines

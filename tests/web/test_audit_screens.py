@@ -126,6 +126,21 @@ def test_who_has_viewed_a_person_lists_every_kind_of_view(family):
     assert len(sar) == 3 and {r["Username"] for r in sar} == {"pat"}
 
 
+def test_a_team_manager_sees_who_of_their_team_viewed_a_person(family):
+    member, outsider = account("mia", "practitioner"), account("olly", "practitioner")
+    manager = account("tess", "team_manager")
+    team = Team.objects.create(name="Assessment team 1")
+    team.managers.add(manager.user)
+    team.members.add(member.user)
+    member.get("/person/P00000002")
+    outsider.get("/person/P00000002")
+    response = manager.get("/audit/who-viewed?person=P00000002")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 view of P00000002" in page and "Mia Worker" in page and "Olly Worker" not in page
+    assert "members of the teams you manage" in page
+
+
 def test_a_restricted_person_needs_break_glass_which_is_audited_alerts_and_lasts_the_session(family):
     pat = account("pat", "practitioner")
     page = pat.get(RESTRICTED).content.decode()

@@ -30,7 +30,7 @@ MATRIX: dict[str, set[str]] = {
     "/audit": {TM, A},
     "/audit/export.csv": {TM, A},
     "/audit/export.csv?person=P00000001&views=1": {TM, A},
-    "/audit/who-viewed?person=P00000001": {A},
+    "/audit/who-viewed?person=P00000001": {TM, A},
     "/audit/alerts": {A},
     "/data/restrictions": {DM},
     "/person/P00000004/restriction": {DM},

@@ -108,9 +108,13 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(AUDITOR)
+@role_required(TEAM_MANAGER, AUDITOR)
 def who_viewed(request: HttpRequest) -> HttpResponse:
-    """Everyone who has seen a person, for a subject access request."""
+    """Everyone who has seen a person, for a subject access request.
+
+    An auditor sees every view; a team manager, like on the trail, the views by their teams'
+    members (the trail's own scoping, ``visible_entries``), and the page says so.
+    """
     errors = FormErrors()
     person = (request.GET.get("person") or "").strip()[:20]
     entries = page = None
@@ -126,6 +130,7 @@ def who_viewed(request: HttpRequest) -> HttpResponse:
         "person": person, "errors": errors, "page": page,
         "pagination": _pagination(page, reverse("web:audit-who-viewed"), {"person": person}) if page else None,
         "export_href": f"{reverse('web:audit-export')}?{urlencode({'person': person, 'views': '1'})}",
+        "everyone": has_role(request.user, AUDITOR),
     }, status=400 if errors else 200)
 
 

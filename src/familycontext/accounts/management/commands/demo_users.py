@@ -1,14 +1,20 @@
 """``familycontext demo-users`` (the demo_users command): one demo account per role, plus ``demo`` with several.
 
+The demo team puts the practitioner in a team the team manager manages, so the team manager's audit
+screens ("who has viewed", the trail) show their work. It is kept by the ``team`` command, which
+records the change in the audit trail like any other team change.
+
 Passwords are generated at random on every run and printed once; they are stored nowhere but
 as Django password hashes. Rerunning resets them and prints them again.
 """
 
 from __future__ import annotations
 
+import io
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from familycontext.accounts.roles import (
@@ -25,6 +31,10 @@ DEMO_ACCOUNTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "demo": ("Demo User", (PRACTITIONER, TEAM_MANAGER, AUDITOR, DATA_MANAGER, ADMINISTRATOR)),
     **{f"demo-{role.replace('_', '-')}": (f"Demo {label}", (role,)) for role, label in ROLES.items()},
 }
+
+DEMO_TEAM = "Northmoor Children's Assessment Team"
+DEMO_TEAM_MANAGERS = ("demo-team-manager",)
+DEMO_TEAM_MEMBERS = ("demo-practitioner",)
 
 
 def demo_password() -> str:
@@ -48,3 +58,8 @@ class Command(BaseCommand):
             user.save()
             set_roles(user, list(roles), source="demo-users command")
             self.stdout.write(f"  {username:<24} {password}   ({', '.join(roles)})")
+        # Through the command by name: teams belong to governance, which accounts does not import.
+        call_command("team", DEMO_TEAM, *[f"--manager={u}" for u in DEMO_TEAM_MANAGERS],
+                     *[f"--member={u}" for u in DEMO_TEAM_MEMBERS], stdout=io.StringIO())
+        self.stdout.write(f"Demo team: {DEMO_TEAM}, managed by {', '.join(DEMO_TEAM_MANAGERS)}, "
+                          f"members {', '.join(DEMO_TEAM_MEMBERS)}")
