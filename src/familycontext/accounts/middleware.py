@@ -21,6 +21,9 @@ class SessionPolicyMiddleware:
             why = sessions.why_it_ended(request)
             if why:
                 sessions.end(request, why)
+                if request.path.startswith("/api/"):
+                    # An API client gets the endpoint's own 401 answer, not an HTML page to follow.
+                    return self.get_response(request)
                 return redirect(f"{settings.LOGIN_URL}?ended={why}")
             sessions.touch(request)
         return self.get_response(request)

@@ -34,6 +34,7 @@ from familycontext.api.auth import authenticate, require
 from familycontext.api.people import DETAIL_ACTIONS, get_person, open_service_card
 from familycontext.api.problems import ApiProblem, problem_response
 from familycontext.api.reasons import reason_from_request, record, record_many
+from familycontext.api.reference_ui import PREFIX, sent_by_the_served_ui
 from familycontext.api.schemas import plausible_birth_date
 from familycontext.governance import audit, restrictions
 from familycontext.governance.models import AuditAction
@@ -161,6 +162,11 @@ def auth_status(request: HttpRequest) -> HttpResponse:
 @endpoint("POST")
 def auth_login(request: HttpRequest) -> HttpResponse:
     """Sign in with a local account; an optional "reason" {cmsId, type, text} is kept for the session."""
+    if sent_by_the_served_ui(request):
+        # The stock UI shows its own sign-in form after a sign-out or a time-out; its users sign in
+        # through the product's pages (single sign-on, second factor, reason), which a reload opens.
+        raise ApiProblem(403, "sign-in-through-family-context", "Sign in through Family Context: "
+                         f"open {PREFIX} again, which takes you to the sign-in and reason pages.")
     body = _json_body(request)
     userid, password = body.get("userid"), body.get("password")
     if not isinstance(userid, str) or not isinstance(password, str) or not userid or not password:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SAFEGUARDING_OFFENCES = [
     "Homicide",
@@ -228,6 +228,16 @@ class Api(_Section):
     # claim naming the user (default: the [sso] user claim, else preferred_username).
     bearer_audience: str = ""
     bearer_user_claim: str = ""
+    # The 2021 reference UI's production build, served at /FamilyContext/ (docs/api.md); blank: not served.
+    reference_ui_folder: str = ""
+
+    @field_validator("reference_ui_folder")
+    @classmethod
+    def _ui_folder_is_a_build(cls, folder: str) -> str:
+        if folder and not (Path(folder).is_absolute() and (Path(folder) / "index.html").is_file()):
+            raise ValueError(f"must be the absolute path of a folder holding the build's index.html; "
+                             f"{folder!r} is not")
+        return folder
 
 
 class Configuration(_Section):
