@@ -62,7 +62,7 @@ def _people_of(rows: list[dict[str, str]], decisions=()) -> list[int]:
     import duckdb
     import numpy as np
 
-    from familycontext.linkage.engine import form_people
+    from familycontext.linkage.forming import form_people
     from familycontext.linkage.standardise import standardise_table
 
     base = {
@@ -152,7 +152,8 @@ def test_identity_checks_allow_swapped_names_with_a_typo() -> None:
 
 
 def test_an_undated_record_stays_only_with_a_person_its_evidence_clearly_prefers() -> None:
-    from familycontext.linkage.engine import CLEAR_WINNER_BITS, _clear_winners
+    from familycontext.linkage.forming import CLEAR_WINNER_BITS
+    from familycontext.linkage.forming import clear_winners as _clear_winners
 
     links = pd.DataFrame(
         {

@@ -31,8 +31,13 @@ class ClusterOutcome:
     conflicting_decisions: list[tuple[str, str]] = field(default_factory=list)
 
 
-class _Components:
-    """Union-find whose sets remember which other records they must never join."""
+class UnionFind:
+    """The one union-find of the codebase, over row numbers 0..n-1.
+
+    ``union_all`` joins many pairs at once (connected components, the fast path: plain lists,
+    no constraint); ``forbid`` and ``try_union`` make it remember, per set, the records it must
+    never join (cannot-link constraints, for decisions and identity checks).
+    """
 
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))  # a list: scalar access is far faster than numpy's
@@ -46,6 +51,23 @@ class _Components:
         while parent[x] != root:
             parent[x], x = root, parent[x]
         return root
+
+    def union_all(self, left: Iterable[int], right: Iterable[int]) -> None:
+        """Join every pair, ignoring constraints (inlined: this runs over every link)."""
+        parent = self.parent
+        for a, b in zip(left, right, strict=True):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a != b:
+                parent[b] = a
+
+    def roots(self) -> list[int]:
+        """Each row's root row."""
+        return [self.find(i) for i in range(len(self.parent))]
 
     def forbid(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -78,7 +100,7 @@ def cluster(
     """
     ids = list(unique_ids)
     index = {uid: i for i, uid in enumerate(ids)}
-    comps = _Components(len(ids))
+    comps = UnionFind(len(ids))
 
     latest: dict[tuple[str, str], bool] = {}
     for a, b, same in decisions:
@@ -196,22 +218,43 @@ def _dobs_compatible_sql(a: str, b: str) -> str:
     )"""
 
 
-def identity_conflicts(con: Any, records: str, tentative: str) -> list[tuple[int, int]]:
+# The identity checks, in the order a conflicting pair is named by: the first that fails.
+IDENTITY_CHECKS = ("nhs_number", "date_of_birth", "first_name", "gender")
+
+
+def _conflict_sql(check: str) -> str:
+    """The SQL condition under which two members ``a`` and ``b`` fail ``check``."""
+    return {
+        "nhs_number": "a.nhs_number <> b.nhs_number",
+        "date_of_birth": f"NOT {_dobs_compatible_sql('a', 'b')}",
+        "first_name": f"NOT {_first_names_compatible_sql('a', 'b')}",
+        "gender": "(a.gender <> b.gender AND a.first_name <> b.first_name)",
+    }[check]
+
+
+def identity_conflict_checks(
+    con: Any, records: str, tentative: str, checks: Iterable[str] = IDENTITY_CHECKS
+) -> list[tuple[int, int, str]]:
     """Record pairs (row numbers) in one tentative person that cannot both describe them.
 
     Pairwise scores assume fields are independent, but a household shares surname, address and
     postcode, so twins or a father and son of the same name can outscore the threshold, and a
     record with little detail can chain two people together. Pairs whose dates of birth or
     first names conflict beyond a typing error, whose valid NHS numbers differ, or whose
-    genders differ along with their first names (twins Francis and Frances), or whose dates
-    of birth *and* first names both differ (sisters Tracey 2010 and Stacey 2014: two
-    independent typing errors in one pair are far rarer than two siblings), become
+    genders differ along with their first names (twins Francis and Frances) become
     automatic "different people" constraints (the caller exempts pairs a data manager has
     decided are one person). Two records with the same valid NHS number are never a conflict:
     one number is one person, and a date of birth mistyped beyond one keystroke is likelier
     than a number shared. ``tentative`` maps each row ``rid`` to its component ``root``;
     only components of two or more records are looked at, in SQL.
+
+    ``checks`` are the checks applied (a deployment's policy may switch some off); each pair
+    comes with the check that keeps it apart, the first that fails in ``IDENTITY_CHECKS`` order.
     """
+    enabled = [c for c in IDENTITY_CHECKS if c in set(checks)]
+    if not enabled:
+        return []
+    which = "\n".join(f"WHEN {_conflict_sql(c)} THEN '{c}'" for c in enabled)
     sql = f"""
         WITH multi AS (SELECT root FROM {tentative} GROUP BY root HAVING count(*) > 1),
         members AS (
@@ -220,12 +263,15 @@ def identity_conflicts(con: Any, records: str, tentative: str) -> list[tuple[int
                    r.first_name_metaphone, r.first_name_soundex, r.nhs_number, r.gender
             FROM {tentative} t JOIN multi USING (root) JOIN {records} r USING (rid)
         )
-        SELECT a.rid, b.rid FROM members a JOIN members b ON a.root = b.root AND a.rid < b.rid
-        WHERE coalesce(a.nhs_number <> b.nhs_number, true) AND (
-               NOT {_dobs_compatible_sql("a", "b")}
-            OR NOT {_first_names_compatible_sql("a", "b")}
-            OR a.nhs_number <> b.nhs_number
-            OR (a.gender <> b.gender AND a.first_name <> b.first_name))
+        SELECT a.rid, b.rid, CASE {which} END
+        FROM members a JOIN members b ON a.root = b.root AND a.rid < b.rid
+        WHERE coalesce(a.nhs_number <> b.nhs_number, true)
+          AND ({" OR ".join(_conflict_sql(c) for c in enabled)})
         ORDER BY 1, 2
     """  # noqa: S608 - table names are ours
-    return [(int(x), int(y)) for x, y in con.sql(sql).fetchall()]
+    return [(int(x), int(y), str(check)) for x, y, check in con.sql(sql).fetchall()]
+
+
+def identity_conflicts(con: Any, records: str, tentative: str) -> list[tuple[int, int]]:
+    """``identity_conflict_checks`` without the check's name."""
+    return [(a, b) for a, b, _check in identity_conflict_checks(con, records, tentative)]

@@ -15,10 +15,12 @@ import copy
 from typing import Any
 
 from splink import SettingsCreator, block_on
-from splink.internals.blocking_rule_creator import BlockingRuleCreator
-from splink.internals.comparison_creator import ComparisonCreator
-from splink.internals.comparison_library import CustomComparison
 
+from familycontext.linkage.splink_internals import (
+    BlockingRuleCreator,
+    ComparisonCreator,
+    CustomComparison,
+)
 from familycontext.linkage.sql_dialects import Dialect, dialect
 
 Level = dict[str, Any]

@@ -1,0 +1,75 @@
+"""The review queue and a data manager's decisions (SPEC 6): the one write of linkage_view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from familycontext.linkage.models import ReviewDecision, ReviewPair
+from familycontext.people.linkage_view.words import govuk_date
+
+
+def _decision_for(left: Any, right: Any) -> QuerySet[ReviewDecision]:
+    return ReviewDecision.objects.filter(
+        Q(unique_id_l=left, unique_id_r=right) | Q(unique_id_l=right, unique_id_r=left)
+    )
+
+
+def review_queue() -> QuerySet[ReviewPair]:
+    """Pairs the latest run left for review that no data manager has decided yet, likeliest first."""
+    decided = _decision_for(OuterRef("unique_id_l"), OuterRef("unique_id_r"))
+    return (
+        ReviewPair.objects.annotate(decided=Exists(decided))
+        .filter(decided=False)
+        .select_related("run")
+        .order_by("-match_probability", "pk")
+    )
+
+
+def pair_reason(pair: ReviewPair) -> str:
+    """Why the pair is in the queue, in words."""
+    if pair.match_probability >= pair.run.upper_threshold:
+        return (
+            "Scored above the linking threshold, but kept apart automatically because the two "
+            "identities conflict (for example different dates of birth)"
+        )
+    return "Scored between the thresholds: not sure enough to link, too likely to ignore"
+
+
+def existing_decision(left: str, right: str) -> ReviewDecision | None:
+    return _decision_for(left, right).first()
+
+
+class DecisionError(ValueError):
+    """The decision cannot be recorded (already decided); the message says why, in words."""
+
+
+@transaction.atomic
+def record_decision(
+    pair: ReviewPair, *, same_person: bool, by: str, note: str = ""
+) -> ReviewDecision:
+    """Keep a data manager's word on a pair. Refused when the pair is already decided, so two
+    people deciding at once cannot silently overwrite each other."""
+    earlier = existing_decision(pair.unique_id_l, pair.unique_id_r)
+    if earlier is not None:
+        raise DecisionError(
+            f"This pair was already decided by {earlier.decided_by} "
+            f"on {govuk_date(timezone.localtime(earlier.decided_at).date())}"
+        )
+    try:
+        with transaction.atomic():
+            decision = ReviewDecision(
+                unique_id_l=pair.unique_id_l,
+                unique_id_r=pair.unique_id_r,
+                same_person=same_person,
+                decided_by=by[:150],
+                decided_at=timezone.now(),
+                note=note.strip(),
+            )
+            decision.save()
+    except IntegrityError:
+        raise DecisionError("This pair was decided by someone else a moment ago") from None
+    return decision
