@@ -6,16 +6,27 @@ BIN := $(VENV)/bin
 DEMO_DIR := data/demo
 DEMO_PEOPLE ?= 6000
 
-.PHONY: install system-deps demo-system-deps assets demo demo-data test test-fast lint clean
+.PHONY: install install-dev system-deps demo-system-deps assets demo demo-data test test-fast lint locks clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# Everything the app needs, reproducibly from the lock file.
+# Everything the app needs, reproducibly from the runtime lock (what production and deploy/ install).
 install: $(BIN)/python assets
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
+
+# The runtime plus what tests, lint and benchmarks need (pytest, Playwright, schemathesis, pyspark).
+install-dev: install
+	$(BIN)/pip install -q -r requirements-dev.lock
+
+# Recompile both locks after changing pyproject.toml (the commands are in each lock's header).
+# The dev lock is constrained by the runtime lock, so both install the same version of a package.
+locks: $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile -q pyproject.toml -o requirements.lock --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml --all-extras -c requirements.lock -o requirements-dev.lock --python-version 3.11
 
 # GOV.UK Frontend comes from its pinned npm package; its built assets are served as static files.
 assets: node_modules/govuk-frontend/package.json
@@ -48,20 +59,20 @@ demo-data: install demo-system-deps
 demo: demo-data
 	$(BIN)/familycontext runserver 127.0.0.1:8000
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
 PYTEST := $(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
 
 # The whole suite twice: on the embedded SQLite default, then on a PostgreSQL server started for it.
-test: install system-deps lint
+test: install-dev system-deps lint
 	@echo "== tests on SQLite"
 	$(PYTEST)
 	@echo "== tests on PostgreSQL"
 	./scripts/with-postgres $(PYTEST)
 
-test-fast: install
+test-fast: install-dev
 	$(BIN)/pytest -p no:cacheprovider -m "not browser"
 
 clean:

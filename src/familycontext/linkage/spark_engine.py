@@ -14,12 +14,21 @@ import logging
 import re
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 
 from familycontext.linkage import model
+
+# pyspark warns on import that it "does not yet fully support pandas >= 3.0.0" (the runtime lock
+# has pandas 3). This engine hands records to Spark and back as Arrow only (createDataFrame of a
+# pyarrow Table, toArrow), never through pandas, and tests/linkage/test_spark_engine.py checks
+# its clusters equal DuckDB's; so that one warning is noise here (docs/scale.md).
+warnings.filterwarnings(
+    "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+)
 
 log = logging.getLogger(__name__)
 
