@@ -18,9 +18,11 @@ from familycontext.governance.audit import record
 from familycontext.governance.models import Alert, AuditAction
 from familycontext.governance.trail import ACTION_CHOICES, TrailFilter, to_csv, visible_entries
 from familycontext.web.forms import FormErrors, parse_date
+from familycontext.web.pagination import pagination
 from familycontext.web.views.common import render_page
 
 PAGE_SIZE = 50
+LABEL = "Pages of audit entries"
 
 
 def _filter_from(request: HttpRequest, *, person_views_only: bool = False) -> tuple[TrailFilter, FormErrors, dict]:
@@ -51,27 +53,6 @@ def _entries_for(request: HttpRequest, trail_filter: TrailFilter):
         request.user, auditor=has_role(request.user, AUDITOR), team_manager=has_role(request.user, TEAM_MANAGER)))
 
 
-def _pagination(page, base: str, params: dict[str, str]) -> dict | None:
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        return f"{base}?{urlencode({**params, 'page': number})}"
-
-    items = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append({"number": number, "href": href(number), "current": number == page.number})
-    return {
-        "items": items,
-        "previous": {"href": href(page.previous_page_number())} if page.has_previous() else None,
-        "next": {"href": href(page.next_page_number())} if page.has_next() else None,
-        "landmarkLabel": "Pages of audit entries",
-    }
-
-
 @require_GET
 @role_required(TEAM_MANAGER, AUDITOR)
 def trail(request: HttpRequest) -> HttpResponse:
@@ -83,7 +64,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     params = trail_filter.query_string()
     return render_page(request, "web/audit/trail.html", {
         "filter": trail_filter, "errors": errors, "date_items": date_items, "page": page,
-        "pagination": _pagination(page, reverse("web:audit"), params),
+        "pagination": pagination(page, reverse("web:audit"), params, label=LABEL),
         "export_href": f"{reverse('web:audit-export')}?{urlencode(params)}",
         "action_items": [{"value": "", "text": "Any action", "selected": not trail_filter.action}]
         + [{"value": v, "text": label, "selected": trail_filter.action == v} for v, label in ACTION_CHOICES],
@@ -128,7 +109,7 @@ def who_viewed(request: HttpRequest) -> HttpResponse:
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "web/audit/who_viewed.html", {
         "person": person, "errors": errors, "page": page,
-        "pagination": _pagination(page, reverse("web:audit-who-viewed"), {"person": person}) if page else None,
+        "pagination": pagination(page, reverse("web:audit-who-viewed"), {"person": person}, label=LABEL) if page else None,
         "export_href": f"{reverse('web:audit-export')}?{urlencode({'person': person, 'views': '1'})}",
         "everyone": has_role(request.user, AUDITOR),
     }, status=400 if errors else 200)
@@ -144,7 +125,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "web/audit/alerts.html", {
         "page": page, "show": show, "kinds": dict(Alert.Kind.choices),
-        "pagination": _pagination(page, reverse("web:audit-alerts"), {"show": show}),
+        "pagination": pagination(page, reverse("web:audit-alerts"), {"show": show}, label=LABEL),
     })
 
 

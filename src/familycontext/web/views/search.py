@@ -22,6 +22,7 @@ from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
 from familycontext.people.search import find_by_identifier, search_people
 from familycontext.web.forms import CmsSearch, NameSearch
+from familycontext.web.pagination import pagination
 from familycontext.web.views.common import render_page
 from familycontext.web.views.people import age_text
 
@@ -73,7 +74,7 @@ def results(request: HttpRequest) -> HttpResponse:
     rows = [{"person": p, "age": age_text(p.date_of_birth, today), "href": person_url(p.id)}
             for p in page.object_list]
     return render_page(request, "web/results.html", {
-        "terms": terms, "page": page, "rows": rows, "pagination": _pagination(page),
+        "terms": terms, "page": page, "rows": rows, "pagination": pagination(page, reverse("web:results"), label="Pages of results"),
         "total": paginator.count,
     })
 
@@ -88,23 +89,3 @@ def person_url(person_id: str) -> str:
         marker = "PERSONID"
         _PERSON_URL_PREFIX = reverse("web:person", args=[marker]).removesuffix(marker)
     return _PERSON_URL_PREFIX + quote(str(person_id), safe="!$&'()*+,;=~:@")
-
-
-def _pagination(page) -> dict | None:
-    """Parameters for the GOV.UK pagination macro, or None for a single page."""
-    if page.paginator.num_pages <= 1:
-        return None
-    base = reverse("web:results")
-    items = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append({"number": number, "href": f"{base}?page={number}",
-                          "current": number == page.number})
-    return {
-        "items": items,
-        "previous": {"href": f"{base}?page={page.previous_page_number()}"} if page.has_previous() else None,
-        "next": {"href": f"{base}?page={page.next_page_number()}"} if page.has_next() else None,
-        "landmarkLabel": "Pages of results",
-    }
