@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "familycontext.web.security.SecurityHeadersMiddleware",  # outside the rest: errors and static too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "familycontext.api.cookies.ContractSessionCookieMiddleware",  # FCSESSIONID on /api/ (docs/api.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

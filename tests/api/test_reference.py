@@ -89,9 +89,71 @@ def test_police_detail_uses_the_display_rules(client, family, auth):
     assert AuditEntry.objects.filter(action=AuditAction.VIEWED_POLICE).count() == 1
 
 
-def test_restricted_service_detail_is_forbidden(client, family, auth):
+def test_restricted_service_detail_is_locked_not_a_403_which_the_client_reads_as_signed_out(
+        client, family, auth):
     response = client.get("/api/person/detail/P00000004/service/Housing", **auth, **REASON)
-    assert response.status_code == 403
+    assert response.status_code == 423
+    assert response.json()["type"].endswith("/break-glass-required")
+    assert "break-glass" in response.json()["detail"]
+
+
+def test_search_takes_the_clients_iso_timestamp_for_a_date_of_birth(client, family, auth):
+    born = family.child.date_of_birth.isoformat()
+    for given in (born, born + "T00:00:00.000Z"):
+        response = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Smith", "dateOfBirth": given},
+                               content_type=JSON, **auth)
+        assert response.status_code == 200, given
+        assert response.json()["results"][0]["id"] == "P00000001"
+    searched = AuditEntry.objects.filter(action=AuditAction.SEARCHED).last()
+    assert searched.search_terms["date_of_birth"] == born
+
+
+def test_a_refused_search_still_carries_an_empty_result_list_for_the_client(client, family, auth):
+    response = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Smith",
+                                                  "dateOfBirth": "2999-01-01T00:00:00.000Z"},
+                           content_type=JSON, **auth)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["results"] == [] and "dateOfBirth" in body["detail"]
+
+
+def test_every_field_the_client_reads_is_present_even_when_empty(client, family, auth):
+    results = client.post("/api/search/person", {"firstName": "Rose", "lastName": "Hidden"},
+                          content_type=JSON, **auth).json()["results"]
+    hidden = next(p for p in results if p["id"] == "P00000004")
+    assert hidden["address"] == "" and hidden["cmsId"] == ""  # restricted: no address; not in the CMS
+    lodger = client.get("/api/person/detail/P00000003", **auth, **REASON)
+    check(reference(), lodger)
+    assert {"id", "cmsId", "firstName", "lastName", "address"} <= set(lodger.json())
+
+
+def test_every_service_detail_has_a_contact_object_and_text_fields_as_strings(client, family, auth):
+    for service in ("Housing", "AdultSocialCare", "Police"):
+        response = client.get(f"/api/person/detail/P00000002/service/{service}", **auth, **REASON)
+        data = response.json()["data"]
+        assert set(data["contact"]) == {"name", "email", "phone", "role"}, service
+        assert all(isinstance(v, str) for v in data["contact"].values()), service
+    police = client.get("/api/person/detail/P00000002/service/Police", **auth, **REASON).json()["data"]
+    assert police["contact"]["email"] == ""  # the police gave no e-mail address
+
+
+def test_case_id_search_as_the_client_sends_it_is_audited_as_a_search(client, family, auth):
+    for case_id in ("cms:CMS100", "cms:cms100", "cms: CMS100 "):
+        response = client.get(f"/api/person/detail/{case_id}", **auth, **REASON)
+        assert response.status_code == 200, case_id
+        assert response.json()["id"] == "P00000001"
+    assert client.get("/api/person/detail/cms:CMS999", **auth, **REASON).status_code == 404
+    searched = AuditEntry.objects.filter(action=AuditAction.SEARCHED).order_by("id")
+    assert [e.search_terms for e in searched][:2] == [{"cms_id": "CMS100"}, {"cms_id": "cms100"}]
+
+
+def test_logout_as_the_client_sends_it(client, family, practitioner):
+    client.post("/api/auth/login", {"userid": "pat", "password": PASSWORD}, content_type=JSON)
+    # fetch(..., {method: "POST", body: "", headers: {"Content-Type": "application/json"}})
+    response = client.generic("POST", "/api/auth/logout", b"", content_type="application/json")
+    assert response.status_code == 302 and response["Location"] == "/api/auth/status"
+    assert client.get("/api/auth/status").status_code == 401
+    assert AuditEntry.objects.filter(action=AuditAction.SIGNED_OUT, username="pat").exists()
 
 
 def test_related_individuals_with_and_without_trailing_slash(client, family, auth):
@@ -108,3 +170,27 @@ def test_related_individuals_with_and_without_trailing_slash(client, family, aut
 def test_the_contract_document_is_served(client):
     response = client.get("/api/reference/family-context-api-v0.0.1.yaml")
     assert response.status_code == 200 and b"/api/search/person" in response.content
+
+
+def test_the_contracts_fcsessionid_cookie_is_set_and_accepted(family, practitioner):
+    from django.conf import settings
+    from django.test import Client
+
+    signing_in = Client()
+    response = signing_in.post("/api/auth/login", {"userid": "pat", "password": PASSWORD,
+                                                   "reason": {"cmsId": "CMS100", "type": "section-47"}},
+                               content_type=JSON)
+    ours, contract = response.cookies[settings.SESSION_COOKIE_NAME], response.cookies["FCSESSIONID"]
+    assert contract.value == ours.value and contract["httponly"] and contract["samesite"] == ours["samesite"]
+
+    only_contract = Client()  # a client that keeps the contract's cookie and nothing else
+    only_contract.cookies["FCSESSIONID"] = contract.value
+    assert only_contract.get("/api/auth/status").status_code == 200
+    assert only_contract.get("/api/person/detail/fc:P00000001").status_code == 200
+    out = only_contract.post("/api/auth/logout", "", content_type=JSON)
+    assert out.cookies["FCSESSIONID"]["max-age"] == 0  # deleted along with the session
+    assert only_contract.get("/api/auth/status").status_code == 401
+    # the web pages take only their own cookie
+    web = Client()
+    web.cookies["FCSESSIONID"] = contract.value
+    assert web.get("/home").status_code == 302

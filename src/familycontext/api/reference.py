@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from datetime import date
+from datetime import date, datetime
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import REASON_TYPES, Reason, set_reason
 from familycontext.people.family import linked_in_cms, same_address
 from familycontext.people.models import Person
-from familycontext.people.search import search_people
+from familycontext.people.search import find_by_identifier, search_people
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ SERVICE_IDS = {SCHOOL: "School", HOUSING: "Housing", ADULT_SOCIAL_CARE: "AdultSo
 ID_SERVICES = {v.lower(): k for k, v in SERVICE_IDS.items()} | {
     slug: key for slug, key in readers.SLUG_SERVICES.items()}
 PAGE_SIZE = 20
+RESTRICTED_PROBLEMS = {"break-glass-required", "restricted"}
 
 
 @cache
@@ -75,8 +76,20 @@ def _inline(schema_name: str) -> dict:
     return item
 
 
-def endpoint(*methods: str):
-    """Method check, problems for errors, no caching, CSRF handled as docs/api.md says."""
+def _as_the_client_shows_it(problem: ApiProblem) -> ApiProblem:
+    """The reference client treats every 403 as "signed out" and shows its sign-in form; a restricted
+    person's details are refused with 423 (Locked) instead, which it shows as an error on the page."""
+    if problem.status == 403 and problem.slug in RESTRICTED_PROBLEMS:
+        problem.status, problem.title = 423, "Restricted record"
+    return problem
+
+
+def endpoint(*methods: str, json_body: bool = True, on_problem=None):
+    """Method check, problems for errors, no caching, CSRF handled as docs/api.md says.
+
+    ``json_body``: a POST must be application/json (so a cross-site form cannot send it).
+    ``on_problem``: extra members for every problem this endpoint answers (see search_person).
+    """
 
     def decorator(view):
         @csrf_exempt
@@ -86,10 +99,12 @@ def endpoint(*methods: str):
                 if request.method not in methods:
                     raise ApiProblem(405, "method-not-allowed", f"Use {' or '.join(methods)}.",
                                      headers={"Allow": ", ".join(methods)})
-                if request.method == "POST" and request.content_type != "application/json":
+                if json_body and request.method == "POST" and request.content_type != "application/json":
                     raise ApiProblem(415, "json-required", "Send the body as application/json.")
                 response = view(request, *args, **kwargs)
             except ApiProblem as problem:
+                problem = _as_the_client_shows_it(problem)
+                problem.extensions = {**(on_problem or {}), **problem.extensions}
                 response = problem_response(problem, request.path)
             except Exception:  # never a stack trace to the client; the log has it
                 logger.exception("Reference API error on %s", request.path)
@@ -121,30 +136,42 @@ def _people_caller(request: HttpRequest):
 
 
 def _person_id(raw: str) -> Person:
-    """The reference client asks for 'fc:<id>'; 'cms:<id>' finds by case management system id."""
+    """The reference client asks for 'fc:<id>'; 'cms:<id>' finds by case management system id as the
+    web's case-id search does (any case, spaces allowed; an NHS number too)."""
     kind, sep, value = raw.partition(":")
     if sep and kind.lower() == "cms":
-        found = Person.objects.filter(cms_id=value).first()
+        found = find_by_identifier(value.strip()[:100])
         if found is None:
-            raise ApiProblem(404, "not-found", f"There is no person with CMS id {value[:40]!r}.")
+            raise ApiProblem(404, "not-found", f"There is no person with CMS id {value.strip()[:40]!r}.")
         return get_person(found.id)
     return get_person(value if sep and kind.lower() == "fc" else raw)
 
 
-def _drop_empty(data: dict) -> dict:
-    return {k: v for k, v in data.items() if v not in (None, "")}
+def _is_case_id_search(raw: str) -> bool:
+    kind, sep, _ = raw.partition(":")
+    return bool(sep) and kind.lower() == "cms"
+
+
+def _present(strings: dict[str, Any], formatted: dict[str, Any]) -> dict[str, Any]:
+    """Every field the reference client reads, present: text as "" when unknown (the client reads,
+    e.g., ``address.split`` and ``contact.name``, and fails on a missing field). A date, date-time or
+    patterned field is left out when unknown instead, because the document's format or pattern
+    refuses "", and the client shows a missing one as blank."""
+    return {k: "" if v is None else v for k, v in strings.items()} | {
+        k: v for k, v in formatted.items() if v not in (None, "")}
 
 
 def person_json(person: Person) -> dict[str, Any]:
-    """The contract's Person: gender in lower case and left out when unknown; no address when restricted."""
+    """The contract's Person: gender in lower case (left out when unknown); no address when restricted."""
     gender = (person.gender or "").lower()
-    return _drop_empty({
+    return _present({
         "id": person.id, "cmsId": person.cms_id, "firstName": person.first_name,
         "lastName": person.last_name,
+        "address": "" if person.restricted else ", ".join(p for p in (person.address, person.postcode) if p),
+    }, {
         "dateOfBirth": person.date_of_birth.isoformat() if person.date_of_birth else None,
         "gender": gender if gender in ("male", "female", "other") else None,
-        "address": None if person.restricted else ", ".join(p for p in (person.address, person.postcode) if p),
-    }) | {"firstName": person.first_name, "lastName": person.last_name}
+    })
 
 
 # --- auth ---------------------------------------------------------------------------------------
@@ -195,8 +222,10 @@ def auth_login(request: HttpRequest) -> HttpResponse:
     return redirect("/api/auth/status")
 
 
-@endpoint("POST")
+@endpoint("POST", json_body=False)
 def auth_logout(request: HttpRequest) -> HttpResponse:
+    """Any body (the client sends ""): there is nothing to read, and the session cookie is Lax, so
+    another site cannot sign the user out."""
     if request.user.is_authenticated:
         audit.record(request, AuditAction.SIGNED_OUT)
     logout(request)
@@ -217,7 +246,23 @@ def _page(body: dict) -> tuple[int, int]:
     return size, max(number, 1)
 
 
-@endpoint("POST", "HEAD")
+def _birth_date(value: Any) -> date | None:
+    """A date (the document) or the ISO timestamp the reference client sends for one
+    ("2015-03-31T00:00:00.000Z", built from the day, month and year typed): the date as written."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
+        return plausible_birth_date(day)
+    except ValueError as exc:
+        raise ApiProblem(400, "invalid-request", "dateOfBirth must be a date like 2015-03-31 (or "
+                         "2015-03-31T00:00:00.000Z), from 1900 to today.") from exc
+
+
+# The client reads ``results.length`` of whatever a search answers: an empty list with every problem
+# lets it say "No matches found" rather than fail.
+@endpoint("POST", "HEAD", on_problem={"results": []})
 def search_person(request: HttpRequest) -> HttpResponse:
     _people_caller(request)
     if request.method == "HEAD":
@@ -226,13 +271,7 @@ def search_person(request: HttpRequest) -> HttpResponse:
     first, last = body.get("firstName"), body.get("lastName")
     if not isinstance(first, str) or not isinstance(last, str) or not first.strip() or not last.strip():
         raise ApiProblem(400, "invalid-request", "firstName and lastName are required.")
-    dob = None
-    if body.get("dateOfBirth") not in (None, ""):
-        try:
-            dob = plausible_birth_date(date.fromisoformat(str(body["dateOfBirth"])))
-        except ValueError as exc:
-            raise ApiProblem(400, "invalid-request", "dateOfBirth must be a date like 2015-03-31, "
-                             "from 1900 to today.") from exc
+    dob = _birth_date(body.get("dateOfBirth"))
     size, number = _page(body)
     terms = {"first_name": first[:200], "last_name": last[:200]} | (
         {"date_of_birth": dob.isoformat()} if dob else {})
@@ -250,6 +289,8 @@ def search_person(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     _people_caller(request)
     reason = reason_from_request(request, required=True)
+    if _is_case_id_search(person_id):  # the client's case-id search: audited as the web's is
+        record(request, None, AuditAction.SEARCHED, search_terms={"cms_id": person_id.partition(":")[2].strip()[:100]})
     subject = _person_id(person_id)
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
     return JsonResponse(person_json(subject))
@@ -257,12 +298,13 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 
 def _summary(card) -> dict[str, Any]:
     facts = card.freshness
-    return _drop_empty({
-        "id": SERVICE_IDS[card.service], "title": card.title,
+    return _present({
+        "id": SERVICE_IDS[card.service], "title": card.title, "dataSource": card.source_name,
+        "coverageExplanation": facts.coverage_explanation if facts else None,
+    }, {
         "lastSynchronised": facts.as_of.isoformat() if facts else None,
         "coverageStartDate": facts.coverage_start.isoformat() if facts and facts.coverage_start else None,
         "coverageEndDate": facts.coverage_end.isoformat() if facts and facts.coverage_end else None,
-        "dataSource": card.source_name, "coverageExplanation": facts.coverage_explanation if facts else None,
     }) | {"recordsAvailable": card.records_found}
 
 
@@ -277,10 +319,10 @@ def person_services(request: HttpRequest, person_id: str) -> HttpResponse:
     return JsonResponse([_summary(c) for c in cards], safe=False)
 
 
-def _contact(contact) -> dict | None:
-    if contact is None:
-        return None
-    return {"name": contact.name, "email": contact.email, "phone": contact.phone, "role": contact.role}
+def _contact(contact) -> dict[str, str]:
+    """Always an object: the client reads each of its fields (an absent contact fails the page)."""
+    fields = ("name", "email", "phone", "role")
+    return _present({f: getattr(contact, f, None) for f in fields}, {})
 
 
 def _day(value: date | None) -> str | None:
@@ -291,28 +333,27 @@ def service_data(service: str, details) -> dict[str, Any]:
     """The card's details under the contract's School / Housing / AdultSocialCare / Police names."""
     if details is None:
         return {}
+    contact = {"contact": _contact(details.contact)}
     if service == SCHOOL:
-        data = {"serviceInvolvement": details.involvement, "contact": _contact(details.contact),
-                "schoolName": details.school_name, "admissionType": details.admission_type}
-    elif service == HOUSING:
-        data = {"serviceInvolvement": details.involvement, "housingAssociation": details.housing_association,
-                "contact": _contact(details.contact), "tenancyStart": _day(details.tenancy_start),
-                "antiSocialBehaviour": details.anti_social_behaviour, "rentArrears": details.rent_arrears,
-                "noticeSeekingPossession": details.notice_seeking_possession, "eviction": details.eviction}
-    elif service == ADULT_SOCIAL_CARE:
-        data = {"serviceInvolvement": details.involvement,
-                "localAuthorityOrganisation": details.local_authority_organisation,
-                "contact": _contact(details.contact),
-                "startDateOfLastInvolvement": _day(details.start_of_last_involvement),
-                "dateOfMostRecentInteraction": _day(details.most_recent_interaction)}
-    else:
-        data = {"policeArea": details.police_area, "contact": _contact(details.contact),
-                "safeGuardingOffences": [
-                    {"dateOfOffence": o.offence_date.isoformat(), "typeOfOffence": o.offence_type,
-                     "natureOfInvolvement": o.nature_of_involvement} for o in details.safeguarding_offences],
-                "nonSafeGuardingOffences": [
-                    {"recordsFound": "Yes" if details.non_safeguarding_records_found else "No"}]}
-    return {k: v for k, v in data.items() if v is not None}
+        return contact | _present({"serviceInvolvement": details.involvement, "schoolName": details.school_name,
+                                   "admissionType": details.admission_type}, {})
+    if service == HOUSING:
+        return contact | _present({
+            "serviceInvolvement": details.involvement, "housingAssociation": details.housing_association,
+            "antiSocialBehaviour": details.anti_social_behaviour, "rentArrears": details.rent_arrears,
+            "noticeSeekingPossession": details.notice_seeking_possession, "eviction": details.eviction,
+        }, {"tenancyStart": _day(details.tenancy_start)})
+    if service == ADULT_SOCIAL_CARE:
+        return contact | _present({
+            "serviceInvolvement": details.involvement,
+            "localAuthorityOrganisation": details.local_authority_organisation,
+        }, {"startDateOfLastInvolvement": _day(details.start_of_last_involvement),
+            "dateOfMostRecentInteraction": _day(details.most_recent_interaction)})
+    return contact | _present({"policeArea": details.police_area}, {}) | {
+        "safeGuardingOffences": [
+            _present({"typeOfOffence": o.offence_type, "natureOfInvolvement": o.nature_of_involvement},
+                     {"dateOfOffence": _day(o.offence_date)}) for o in details.safeguarding_offences],
+        "nonSafeGuardingOffences": [{"recordsFound": "Yes" if details.non_safeguarding_records_found else "No"}]}
 
 
 @endpoint("GET")
