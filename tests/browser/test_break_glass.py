@@ -47,7 +47,7 @@ def test_break_glass_opens_a_restricted_record_and_alerts_auditors(live_server, 
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="This is a restricted record")).to_be_visible()
-    assert "Refuge Homes" not in page.content() and "12 High Street" not in page.content()
+    assert "Refuge Homes" not in page.content() and "Secret Lane" not in page.content()
     assert_accessible(page)
     page.get_by_role("button", name="Ask for access to restricted details").click()
     expect(page.get_by_role("heading", name="Why do you need to see Rose Hidden's restricted details?")).to_be_visible()

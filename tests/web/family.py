@@ -3,7 +3,7 @@ replace it for anything broader).
 
 Ava Smith (child, CMS100) lives with her mother Jane Smith at 12 High Street. The CMS links Ava
 to Jane. Housing records a lodger, Tom Brown, at the same address, and a restricted person,
-Rose Hidden, there too (never listed). Ava is at school; Jane has a tenancy, adult social care
+Rose Hidden, in a refuge tenancy at 1 Secret Lane (a restricted household: tests.disclosure.refuge). Ava is at school; Jane has a tenancy, adult social care
 and police records. Sam Smith shares Ava's names but not her date of birth.
 """
 
@@ -98,7 +98,7 @@ def build_family(today: date | None = None) -> Family:
         tenancy_start=years_ago(today, 4), contact_name="Sam Officer", contact_role="Housing officer",
         contact_phone="0161 496 0001", contact_email="housing@homes.example.org")
     _record(housing, "H2", lodger)
-    r = _record(housing, "H3", hidden, address=ADDRESS, postcode=POSTCODE)
+    r = _record(housing, "H3", hidden, address="1 Secret Lane", postcode="EX9 9ZZ")
     s.HousingTenancy.objects.create(snapshot=housing, record=r, housing_association="Refuge Homes",
                                     tenancy_start=years_ago(today, 1))
 

@@ -145,7 +145,6 @@ def test_a_restricted_person_needs_break_glass_which_is_audited_alerts_and_lasts
     pat = account("pat", "practitioner")
     page = pat.get(RESTRICTED).content.decode()
     assert "Secret Lane" not in page and "Records found" not in page and "Refuge Homes" not in page
-    assert "12 High Street" not in page
     assert pat.get(f"{RESTRICTED}/service/housing").status_code == 403
 
     short = pat.post(f"{RESTRICTED}/break-glass", {"justification": "need it"})
@@ -160,7 +159,7 @@ def test_a_restricted_person_needs_break_glass_which_is_audited_alerts_and_lasts
     assert JUSTIFICATION in alert.message and alert.person_id == "P00000004"
 
     page = pat.get(RESTRICTED).content.decode()
-    assert "12 High Street" in page and "break-glass access" in page  # the refuge tenancy's address
+    assert "1 Secret Lane" in page and "break-glass access" in page  # the refuge tenancy's address
     details = pat.get(f"{RESTRICTED}/service/housing")
     assert details.status_code == 200 and "Refuge Homes" in details.content.decode()
     # Another user's session is not opened by it.

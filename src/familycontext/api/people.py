@@ -1,12 +1,10 @@
-"""Person lookups shared by /api/v1 and the reference contract, with the web pages' access rules."""
+"""Person lookups shared by /api/v1 and the reference contract; what they may show is ``disclosure``'s."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from familycontext.api import readers
 from familycontext.api.problems import ApiProblem
-from familycontext.governance import break_glass, restrictions
+from familycontext.disclosure import Disclosure, PersonDisclosure, Withheld
+from familycontext.governance import restrictions
 from familycontext.governance.models import AuditAction
 from familycontext.involvement.cards import Card
 from familycontext.people.models import Person
@@ -34,13 +32,29 @@ def get_person(person_id: str) -> Person:
     return subject
 
 
+def withheld_problem() -> ApiProblem:
+    return ApiProblem(403, "break-glass-required", BREAK_GLASS_DETAIL)
+
+
+def disclosed_person(request, subject: Person) -> PersonDisclosure:
+    """What this caller may see of the person (``disclosure``)."""
+    return Disclosure.for_api(request).person(subject)
+
+
+def closed_cards(request, subject: Person) -> list[Card]:
+    """The closed cards (flags); a restricted person's need break-glass, like their details."""
+    try:
+        return Disclosure.for_api(request).cards(subject)
+    except Withheld:
+        raise withheld_problem() from None
+
+
 def open_service_card(request, subject: Person, service: str) -> Card:
     """The opened card, under the web page's rules: restricted needs break-glass; out-of-band is absent."""
-    broken = hasattr(request, "session") and "Authorization" not in request.headers \
-        and break_glass.granted(request, subject.id)
-    if subject.restricted and not broken:
-        raise ApiProblem(403, "break-glass-required", BREAK_GLASS_DETAIL)
-    card = readers.card(subject, service, timezone.localdate())
+    try:
+        card = Disclosure.for_api(request).card(subject, service)
+    except Withheld:
+        raise withheld_problem() from None
     if not card.shown_for_age:
         raise ApiProblem(404, "not-shown-for-age", card.age_note or "Not shown for this person's age.")
     return card

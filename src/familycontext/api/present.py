@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from familycontext.api import schemas
 from familycontext.api.readers import SERVICE_SLUGS
+from familycontext.disclosure import WITHHELD, PersonDisclosure, PersonSummary
 from familycontext.involvement.ages import age_on
 from familycontext.involvement.cards import Card
 from familycontext.people.models import Person
@@ -29,16 +30,40 @@ def person_links(person_id: str) -> schemas.PersonLinks:
     )
 
 
-def summary(person: Person, today: date) -> schemas.PersonSummary:
+def summary(person: PersonSummary) -> schemas.PersonSummary:
+    """A person in a list, as the disclosure allows (``disclosure.PersonSummary``)."""
     return schemas.PersonSummary(
         id=person.id, cms_id=person.cms_id or None, first_name=person.first_name,
-        last_name=person.last_name, date_of_birth=person.date_of_birth,
-        age=age(person.date_of_birth, today),
-        address_first_line=None if person.restricted else (person.address_first_line or None),
+        last_name=person.last_name, date_of_birth=person.date_of_birth, age=person.age,
+        address_first_line=person.address_first_line,
+        address_withheld=WITHHELD if person.address_withheld else None,
         restricted=person.restricted,
-        match_strength=getattr(person, "match_strength", None),
-        match_score=getattr(person, "match_score", None),
+        match_strength=getattr(person.person, "match_strength", None),
+        match_score=getattr(person.person, "match_score", None),
         links=person_links(person.id),
+    )
+
+
+def person_details(disclosed: PersonDisclosure) -> schemas.PersonDetails:
+    subject = disclosed.person
+    return schemas.PersonDetails(
+        id=subject.id, cms_id=subject.cms_id or None, first_name=subject.first_name,
+        last_name=subject.last_name, other_names=list(disclosed.other_names),
+        date_of_birth=subject.date_of_birth, age=disclosed.summary.age,
+        gender=subject.gender, restricted=disclosed.restricted,
+        addresses=[schemas.SourcedAddress(address=a.address, postcode=a.postcode, sources=list(a.sources))
+                   for a in disclosed.shown_addresses],
+        addresses_withheld=WITHHELD if disclosed.any_address_withheld else None,
+        links=person_links(subject.id),
+    )
+
+
+def related(disclosed: PersonDisclosure) -> schemas.RelatedIndividuals:
+    return schemas.RelatedIndividuals(
+        linked_in_cms=[schemas.RelatedPerson(relationship=r.relationship, cms_id=r.cms_id,
+                                             person=summary(r.summary) if r.summary else None)
+                       for r in disclosed.linked],
+        same_address=[summary(r.summary) for r in disclosed.same_address if r.summary],
     )
 
 

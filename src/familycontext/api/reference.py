@@ -24,22 +24,28 @@ from django.contrib.auth import authenticate as check_password
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from familycontext.accounts import lockout, second_factor
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, has_role
 from familycontext.api import readers
 from familycontext.api.auth import authenticate, require
-from familycontext.api.people import DETAIL_ACTIONS, get_person, open_service_card
+from familycontext.api.people import (
+    DETAIL_ACTIONS,
+    closed_cards,
+    disclosed_person,
+    get_person,
+    open_service_card,
+    withheld_problem,
+)
 from familycontext.api.problems import ApiProblem, problem_response
 from familycontext.api.reasons import reason_from_request, record, record_many
 from familycontext.api.reference_ui import PREFIX, sent_by_the_served_ui
 from familycontext.api.schemas import plausible_birth_date
-from familycontext.governance import audit, restrictions
+from familycontext.disclosure import Disclosure, PersonSummary
+from familycontext.governance import audit
 from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import REASON_TYPES, Reason, set_reason
-from familycontext.people.family import linked_in_cms, same_address
 from familycontext.people.models import Person
 from familycontext.people.search import find_by_identifier, search_people
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
@@ -161,13 +167,15 @@ def _present(strings: dict[str, Any], formatted: dict[str, Any]) -> dict[str, An
         k: v for k, v in formatted.items() if v not in (None, "")}
 
 
-def person_json(person: Person) -> dict[str, Any]:
-    """The contract's Person: gender in lower case (left out when unknown); no address when restricted."""
+def person_json(person: PersonSummary) -> dict[str, Any]:
+    """The contract's Person: gender in lower case (left out when unknown); address "" when the
+    disclosure withholds it (restricted, or a restricted person lives there)."""
     gender = (person.gender or "").lower()
     return _present({
         "id": person.id, "cmsId": person.cms_id, "firstName": person.first_name,
         "lastName": person.last_name,
-        "address": "" if person.restricted else ", ".join(p for p in (person.address, person.postcode) if p),
+        "address": "" if person.address_withheld else ", ".join(
+            p for p in (person.address, person.postcode) if p),
     }, {
         "dateOfBirth": person.date_of_birth.isoformat() if person.date_of_birth else None,
         "gender": gender if gender in ("male", "female", "other") else None,
@@ -277,8 +285,8 @@ def search_person(request: HttpRequest) -> HttpResponse:
         {"date_of_birth": dob.isoformat()} if dob else {})
     record(request, None, AuditAction.SEARCHED, search_terms=terms)
     people = search_people(first[:200], last[:200], dob)
-    shown = restrictions.apply(people[(number - 1) * size:number * size])
-    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, shown)
+    shown = Disclosure.for_api(request).summaries(people[(number - 1) * size:number * size])
+    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in shown])
     return JsonResponse({
         "paginationInfo": {"totalResults": len(people), "resultsPerPage": size, "pageNumber": number},
         "results": [person_json(p) for p in shown],
@@ -293,7 +301,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         record(request, None, AuditAction.SEARCHED, search_terms={"cms_id": person_id.partition(":")[2].strip()[:100]})
     subject = _person_id(person_id)
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
-    return JsonResponse(person_json(subject))
+    return JsonResponse(person_json(Disclosure.for_api(request).summary(subject)))
 
 
 def _summary(card) -> dict[str, Any]:
@@ -314,7 +322,7 @@ def person_services(request: HttpRequest, person_id: str) -> HttpResponse:
     _people_caller(request)
     reason = reason_from_request(request, required=True)
     subject = _person_id(person_id)
-    cards = [c for c in readers.cards(subject, timezone.localdate()) if c.shown_for_age and c.loaded]
+    cards = [c for c in closed_cards(request, subject) if c.shown_for_age and c.loaded]
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
     return JsonResponse([_summary(c) for c in cards], safe=False)
 
@@ -380,16 +388,12 @@ def person_related(request: HttpRequest, person_id: str) -> HttpResponse:
         return HttpResponse(status=200)
     reason = reason_from_request(request, required=True)
     subject = _person_id(person_id)
-    linked = linked_in_cms(subject)
-    people = restrictions.apply([lp.person for lp in linked if lp.person])
-    nearby = [] if subject.restricted else [
-        p for p in restrictions.apply(same_address(subject, exclude={p.id for p in people}))
-        if not p.restricted]
+    disclosed = disclosed_person(request, subject)
+    if disclosed.restricted:
+        raise withheld_problem()
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
-    related = [person_json(lp.person) | {"relationship": lp.relationship, "relationshipToId": subject.id}
-               for lp in linked if lp.person]
-    related += [person_json(p) | {"relationship": "Same address in other records",
-                                  "relationshipToId": subject.id} for p in nearby]
+    related = [person_json(r.summary) | {"relationship": r.relationship, "relationshipToId": subject.id}
+               for r in disclosed.related if r.summary]
     return JsonResponse(related, safe=False)
 
 

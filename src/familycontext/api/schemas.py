@@ -63,6 +63,9 @@ class PersonSummary(Schema):
     date_of_birth: date | None
     age: int | None
     address_first_line: str | None
+    address_withheld: str | None = Field(
+        None, description='"Not shown: restricted" when the address is withheld: the person is restricted, '
+        "or a restricted person lives there; otherwise null")
     restricted: bool
     match_strength: str | None = None
     match_score: float | None = None
@@ -93,7 +96,11 @@ class PersonDetails(Schema):
     age: int | None
     gender: str
     restricted: bool
-    addresses: list[SourcedAddress] = Field(description="Empty for a restricted person")
+    addresses: list[SourcedAddress] = Field(
+        description="The addresses that may be shown; empty for a restricted person")
+    addresses_withheld: str | None = Field(
+        None, description='"Not shown: restricted" when some address is withheld (the person is restricted, '
+        "or a restricted person lives there); otherwise null")
     links: PersonLinks
 
 

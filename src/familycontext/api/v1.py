@@ -18,13 +18,18 @@ from familycontext.accounts.roles import CAN_VIEW_PEOPLE, DATA_MANAGER, roles_of
 from familycontext.api import present, readers, schemas
 from familycontext.api.auth import Principal, authenticate, require
 from familycontext.api.openapi import ERRORS, FamilyContextApi
-from familycontext.api.people import DETAIL_ACTIONS, get_person, open_service_card
+from familycontext.api.people import (
+    DETAIL_ACTIONS,
+    closed_cards,
+    disclosed_person,
+    get_person,
+    open_service_card,
+    withheld_problem,
+)
 from familycontext.api.problems import ApiProblem
 from familycontext.api.reasons import reason_from_request, record, record_many
-from familycontext.governance import restrictions
+from familycontext.disclosure import Disclosure
 from familycontext.governance.models import AuditAction
-from familycontext.people.family import linked_in_cms, same_address
-from familycontext.people.records import addresses, live_records, other_names
 from familycontext.people.search import find_by_identifier, search_people
 
 api = FamilyContextApi(
@@ -93,12 +98,11 @@ def search_by_name(request: HttpRequest, query: schemas.NameQuery, page: Query[P
         terms["date_of_birth"] = query.date_of_birth.isoformat()
     record(request, None, AuditAction.SEARCHED, search_terms=terms)
     people = search_people(query.first_name, query.last_name, query.date_of_birth)
-    shown = restrictions.apply(people[page.offset:page.offset + page.limit])
-    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, shown)
-    today = timezone.localdate()
+    shown = Disclosure.for_api(request).summaries(people[page.offset:page.offset + page.limit])
+    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in shown])
     return schemas.SearchResults(
         total=len(people), limit=page.limit, offset=page.offset,
-        results=[present.summary(p, today) for p in shown],
+        results=[present.summary(p) for p in shown],
         links=_page_links(request, len(people), page.limit, page.offset),
     )
 
@@ -110,12 +114,11 @@ def search_by_identifier(request: HttpRequest, query: schemas.IdentifierQuery):
     _people_caller(request)
     record(request, None, AuditAction.SEARCHED, search_terms={"cms_id": query.identifier})
     person = find_by_identifier(query.identifier)
-    found = restrictions.apply([person] if person else [])
-    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, found)
-    today = timezone.localdate()
+    found = Disclosure.for_api(request).summaries([person] if person else [])
+    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in found])
     paginator = Paginator(found, 1)
     return schemas.SearchResults(total=paginator.count, limit=1, offset=0,
-                                 results=[present.summary(p, today) for p in found],
+                                 results=[present.summary(p) for p in found],
                                  links=schemas.Links(self=request.path))
 
 
@@ -126,19 +129,9 @@ def person(request: HttpRequest, person_id: str, x_reason_cms_id: str | None = R
     _people_caller(request)
     reason = reason_from_request(request, required=True)
     subject = get_person(person_id)
-    today = timezone.localdate()
-    records = list(live_records(subject.id))
+    disclosed = disclosed_person(request, subject)
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
-    return schemas.PersonDetails(
-        id=subject.id, cms_id=subject.cms_id or None, first_name=subject.first_name,
-        last_name=subject.last_name, other_names=other_names(subject, records),
-        date_of_birth=subject.date_of_birth, age=present.age(subject.date_of_birth, today),
-        gender=subject.gender, restricted=subject.restricted,
-        addresses=[] if subject.restricted else [
-            schemas.SourcedAddress(address=a.address, postcode=a.postcode, sources=list(a.sources))
-            for a in addresses(subject, records)],
-        links=present.person_links(subject.id),
-    )
+    return present.person_details(disclosed)
 
 
 @api.get("/people/{person_id}/services", response={200: list[schemas.ServiceSummary], **PERSON_ERRORS},
@@ -149,7 +142,7 @@ def services(request: HttpRequest, person_id: str, x_reason_cms_id: str | None =
     _people_caller(request)
     reason = reason_from_request(request, required=True)
     subject = get_person(person_id)
-    cards = readers.cards(subject, timezone.localdate())
+    cards = closed_cards(request, subject)
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
     return [present.service_summary(subject, card) for card in cards]
 
@@ -179,18 +172,11 @@ def related(request: HttpRequest, person_id: str, x_reason_cms_id: str | None = 
     _people_caller(request)
     reason = reason_from_request(request, required=True)
     subject = get_person(person_id)
-    today = timezone.localdate()
-    linked = linked_in_cms(subject)
-    restrictions.apply([lp.person for lp in linked if lp.person])
-    nearby = [] if subject.restricted else same_address(
-        subject, exclude={lp.person.id for lp in linked if lp.person})
+    disclosed = disclosed_person(request, subject)
+    if disclosed.restricted:
+        raise withheld_problem()
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
-    return schemas.RelatedIndividuals(
-        linked_in_cms=[schemas.RelatedPerson(relationship=lp.relationship, cms_id=lp.cms_id,
-                                             person=present.summary(lp.person, today) if lp.person else None)
-                       for lp in linked],
-        same_address=[present.summary(p, today) for p in restrictions.apply(list(nearby)) if not p.restricted],
-    )
+    return present.related(disclosed)
 
 
 @api.get("/sources", response={200: list[schemas.DataSource], **PERSON_ERRORS}, url_name="sources",

@@ -11,7 +11,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -219,6 +219,23 @@ class Audit(_Section):
     break_glass_min_length: Annotated[int, Field(ge=10, le=1000)] = 30
 
 
+class Disclosure(_Section):
+    """What is withheld about restricted people (docs/security.md#restricted-people)."""
+
+    # Withhold every address where a restricted person lives, for everyone recorded at it
+    # (relatives, lodgers): showing a relative's address would show the refuge's or adopters'.
+    withhold_restricted_households: bool = True
+
+
+class Reason(_Section):
+    """The reason for access (SPEC 8): when it is asked and what a real one looks like."""
+
+    # "search": before the first search of a session (results show dates of birth and
+    # addresses); "person": before the first person view, as the SPEC's minimum.
+    asked_before: Literal["search", "person"] = "search"
+    other_min_length: Annotated[int, Field(ge=1, le=500)] = 15
+
+
 class Api(_Section):
     """The JSON API (docs/api.md): a per-client request budget and bearer-token checks."""
 
@@ -252,6 +269,8 @@ class Configuration(_Section):
     linkage: Linkage = Linkage()
     audit: Audit = Audit()
     api: Api = Api()
+    disclosure: Disclosure = Disclosure()
+    reason: Reason = Reason()
     sso: SingleSignOn = SingleSignOn()
     local_accounts: LocalAccounts = LocalAccounts()
 

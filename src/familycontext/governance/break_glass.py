@@ -23,6 +23,12 @@ def granted(request, person_id: str) -> bool:
     return person_id in request.session.get(SESSION_KEY, [])
 
 
+def opened(request) -> frozenset[str]:
+    """Every person this session has broken the glass for."""
+    session = getattr(request, "session", None)
+    return frozenset(session.get(SESSION_KEY, [])) if session is not None else frozenset()
+
+
 def problem_with(justification: str) -> str | None:
     """Why a justification is not accepted, in words for the error message; None if it is."""
     text = (justification or "").strip()

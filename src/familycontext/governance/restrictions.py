@@ -93,8 +93,10 @@ def is_restricted(person) -> bool:
 def apply(people: list) -> list:
     """Mark (in memory) the people a data manager has restricted, so templates and serialisers
     that read ``person.restricted`` hide what they must. Returns the same list."""
-    overridden = restricted_ids(p.id for p in people if not getattr(p, "restricted", False))
-    for p in people:
+    asked = [p for p in people if not getattr(p, "restricted", False) and not hasattr(p, ANNOTATION)]
+    overridden = restricted_ids(p.id for p in asked)
+    for p in asked:
+        setattr(p, ANNOTATION, p.id in overridden)  # is_restricted needs no query of its own now
         if p.id in overridden:
             p.restricted = True
     return people

@@ -23,7 +23,10 @@ class Person(models.Model):
     record_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["date_of_birth"])]
+        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["date_of_birth"]),
+                   # Restricted people are few and read on every page (disclosure.homes).
+                   models.Index(fields=["restricted"], condition=models.Q(restricted=True),
+                                name="person_restricted")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.id

@@ -15,13 +15,12 @@ import logging
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from markupsafe import Markup
 
-from familycontext.governance import restrictions
+from familycontext.disclosure import Disclosure, PersonDisclosure
 from familycontext.involvement.cards import Card
 from familycontext.people.ecomap import (
     SAME_ADDRESS,
@@ -31,10 +30,7 @@ from familycontext.people.ecomap import (
     ServiceFlag,
     build_ecomap,
 )
-from familycontext.people.family import linked_in_cms, same_address
-from familycontext.people.models import Person
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
-from familycontext.web import cards as service_cards
 
 log = logging.getLogger(__name__)
 
@@ -66,40 +62,16 @@ def flags_from_cards(cards: Iterable[Card]) -> list[ServiceFlag]:
             for c in cards]
 
 
-def related_individuals(person: Person) -> list[Related]:
-    """Related individuals as the person page lists them: linked in the CMS, then same address.
-
-    Nobody is listed at a restricted person's address, and no restricted person is listed as
-    living at this one: either would disclose where a restricted person lives. Restrictions set
-    by a data manager count as well as the CMS's own (``governance.restrictions``).
-    """
-    restrictions.apply([person])
-    linked = linked_in_cms(person)
-    restrictions.apply([lp.person for lp in linked if lp.person])
-    related = [Related(lp.relationship, lp.person, lp.cms_id) for lp in linked]
-    if not person.restricted:
-        exclude = {lp.person.id for lp in linked if lp.person}
-        nearby = restrictions.apply(same_address(person, exclude=exclude))
-        related += [Related(SAME_ADDRESS, p, p.cms_id) for p in nearby if not p.restricted]
-    return related
-
-
-def family_flags(person: Person, today: date, *,
-                 break_glass: Callable[[str], bool] = lambda person_id: False) -> FamilyFlags:
-    """Read the family and each member's closed cards from the live snapshots; build the ecomap.
-
-    ``break_glass(person_id)`` says whether this session has opened a restricted person by
-    break-glass; only then are that person's services read and shown.
-    """
-    related = related_individuals(person)
-    people = [person] + [r.person for r in related if r.person is not None]
-    unrestricted = {p.id for p in people if p.restricted and break_glass(p.id)}
-    cards: dict[str, list[Card]] = {}
-    for p in people:
-        if p.id not in cards and (not p.restricted or p.id in unrestricted):
-            cards[p.id] = service_cards.cards(p, today)
+def family_flags(disclosed: PersonDisclosure, disclosure: Disclosure) -> FamilyFlags:
+    """The ecomap of what ``disclosure`` allows: the related individuals the person page lists
+    and the closed-card flags of each one whose flags may be shown (restricted people not opened
+    by break-glass are drawn without services)."""
+    related = [Related(SAME_ADDRESS if r.same_address else r.relationship, r.person, r.cms_id)
+               for r in disclosed.related]
+    cards = disclosure.family_cards(disclosed)
     flags = {pid: flags_from_cards(c) for pid, c in cards.items()}
-    ecomap = build_ecomap(person, related, flags, today=today, unrestricted=unrestricted)
+    ecomap = build_ecomap(disclosed.person, related, flags, today=disclosure.today,
+                          unrestricted=disclosure.opened)
     return FamilyFlags(ecomap, cards)
 
 

@@ -5,53 +5,49 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
-from familycontext.governance import break_glass, restrictions
+from familycontext.disclosure import WITHHELD, Disclosure, PersonDisclosure
 from familycontext.governance.audit import record_many
 from familycontext.governance.models import AuditAction
 from familycontext.people.models import Person
-from familycontext.people.records import addresses, live_records, other_names
-from familycontext.web import cards as service_cards
 from familycontext.web import ecomap as family_map
 from familycontext.web import printout
+from familycontext.web.cards import SERVICE_SLUGS
 from familycontext.web.views.common import render_page
 from familycontext.web.views.people import age_text, reason_required, subject_or_404
 
 
-def _gated(request: HttpRequest, subject: Person) -> bool:
-    """A restricted person's ecomap and printout need break-glass, like their page: without it
-    the user goes to the person page, which explains and offers break-glass."""
-    return restrictions.is_restricted(subject) and not break_glass.granted(request, subject.id)
+def _disclosed(request: HttpRequest, person_id: str) -> tuple[Disclosure, PersonDisclosure]:
+    subject = subject_or_404(person_id)
+    disclosure = Disclosure.for_session(request)
+    return disclosure, disclosure.person(subject)
 
 
-def _family(request: HttpRequest, subject: Person) -> family_map.FamilyFlags:
-    """The ecomap for this user: restricted people's services only after break-glass."""
-    family = family_map.family_flags(
-        subject, timezone.localdate(),
-        break_glass=lambda person_id: break_glass.granted(request, person_id),
-    )
-    # Showing the ecomap shows each person's basic details and flags: one entry per person.
-    people = Person.objects.in_bulk(family_map.shown_people(family.ecomap))
-    # One entry per person, appended in one transaction and one INSERT (issue 9).
-    record_many(request, AuditAction.VIEWED_PERSON,
-                [people[node.person_id] for node in family.ecomap.people if node.person_id in people])
-    return family
+def _people(family: family_map.FamilyFlags, disclosed: PersonDisclosure) -> list[Person]:
+    """The people the ecomap shows, in its order (each one's exposure is audited)."""
+    by_id = {disclosed.person.id: disclosed.person} | {r.person.id: r.person for r in disclosed.related if r.person}
+    return [by_id[node.person_id] for node in family.ecomap.people if node.person_id in by_id]
 
 
 @role_required(*CAN_VIEW_PEOPLE)
 @reason_required
 def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
-    """The ecomap: an HTML fragment for the person page's script, or a full page without script."""
-    subject = subject_or_404(person_id)
-    if _gated(request, subject):
-        return redirect("web:person", person_id=subject.id)
-    family = _family(request, subject)
+    """The ecomap: an HTML fragment for the person page's script, or a full page without script.
+
+    A restricted person's ecomap needs break-glass, like their page: without it the user goes to
+    the person page, which explains and offers break-glass."""
+    disclosure, disclosed = _disclosed(request, person_id)
+    if disclosed.restricted:
+        return redirect("web:person", person_id=disclosed.person.id)
+    family = family_map.family_flags(disclosed, disclosure)
+    # Showing the ecomap shows each person's basic details and flags: one entry per person,
+    # appended in one transaction and one INSERT (issue 9).
+    record_many(request, AuditAction.VIEWED_PERSON, _people(family, disclosed))
     fragment = request.headers.get("X-Requested-With") == "fetch"
     template = "web/ecomap_fragment.html" if fragment else "web/ecomap.html"
     response = render_page(request, template, {
-        "person": subject, "ecomap": family.ecomap, "svg": family_map.draw(family.ecomap)})
+        "person": disclosed.person, "ecomap": family.ecomap, "svg": family_map.draw(family.ecomap)})
     response["Vary"] = "X-Requested-With"
     return response
 
@@ -60,31 +56,29 @@ def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
 @reason_required
 def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
     """The person page laid out for printing or saving as PDF; opening it is audited as printing."""
-    subject = subject_or_404(person_id)
-    if _gated(request, subject):
-        return redirect("web:person", person_id=subject.id)
-    today = timezone.localdate()
-    family = _family(request, subject)
-    own_cards = family.cards.get(subject.id) or service_cards.cards(subject, today)
-    on_printout = {p.person_id for p in family.ecomap.people if p.person_id}
-    people = Person.objects.in_bulk(on_printout)
+    disclosure, disclosed = _disclosed(request, person_id)
+    if disclosed.restricted:
+        return redirect("web:person", person_id=disclosed.person.id)
+    subject = disclosed.person
+    family = family_map.family_flags(disclosed, disclosure)
+    people = {p.id: p for p in _people(family, disclosed)}
     opened = []
     for person_id_opened, service in printout.opened_cards(request):
-        if person_id_opened in people and service in service_cards.SERVICE_SLUGS:
-            card = service_cards.card(people[person_id_opened], service, today)
+        # Only people on the printout whose flags may be shown (family.cards) have contacts on it.
+        if person_id_opened in people and person_id_opened in family.cards and service in SERVICE_SLUGS:
+            card = disclosure.card(people[person_id_opened], service)
             if card.details is not None:
                 opened.append(printout.OpenedContact(people[person_id_opened], card))
-    record_many(request, AuditAction.PRINTED,
-                [people[node.person_id] for node in family.ecomap.people if node.person_id in people])
-    records = list(live_records(subject.id))
+    record_many(request, AuditAction.PRINTED, list(people.values()))
     others = [c for pid, cards in family.cards.items() if pid != subject.id for c in cards]
-    hide_address = subject.restricted and not break_glass.granted(request, subject.id)
+    own_cards = list(disclosed.cards)
     return render_page(request, "web/print.html", {
         "person": subject,
-        "age": age_text(subject.date_of_birth, today),
-        "other_names": other_names(subject, records),
-        "addresses": [] if hide_address else addresses(subject, records),
-        "hide_address": hide_address,
+        "age": age_text(subject.date_of_birth, disclosure.today),
+        "other_names": disclosed.other_names,
+        "addresses": disclosed.addresses,
+        "hide_address": False,
+        "withheld": WITHHELD,
         "cards": own_cards,
         "ecomap": family.ecomap,
         "svg": family_map.draw(family.ecomap),

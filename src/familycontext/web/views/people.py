@@ -11,19 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, DATA_MANAGER, has_role, role_required
-from familycontext.governance import break_glass, restrictions
+from familycontext.disclosure import WITHHELD, Disclosure, PersonDisclosure, Withheld
+from familycontext.governance import restrictions
 from familycontext.governance.audit import record
 from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import REASON_TYPES, current_reason, set_reason
 from familycontext.involvement.ages import age_on
-from familycontext.people.family import linked_in_cms, same_address
 from familycontext.people.models import Person
-from familycontext.people.records import addresses, live_records, other_names
-from familycontext.sources.live import live_snapshots
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
 from familycontext.web import cards as service_cards
 from familycontext.web import printout
@@ -81,59 +78,41 @@ def reason(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _restricted_gate(request: HttpRequest, subject: Person) -> str | None:
-    """None when the user may see everything about ``subject``; otherwise why not.
-
-    A restricted person (by the CMS or a data manager) is opened by break-glass for this session;
-    once opened, ``subject.restricted`` is cleared in memory so the page shows what break-glass grants.
-    """
-    if not restrictions.is_restricted(subject):
-        return None
-    if break_glass.granted(request, subject.id):
-        subject.restricted = False
-        subject.break_glass = True
-        return None
-    subject.restricted = True
-    return "restricted"
-
-
-def _restriction_context(request: HttpRequest, subject: Person) -> dict:
+def _restriction_context(request: HttpRequest, disclosed: PersonDisclosure) -> dict:
     notice = ("You are seeing a restricted record through break-glass access. Your reason was recorded "
-              "and auditors have been told.") if getattr(subject, "break_glass", False) else ""
+              "and auditors have been told.") if disclosed.break_glass else ""
     return {"break_glass_notice": notice, "can_restrict": has_role(request.user, DATA_MANAGER)}
+
+
+def related_rows(related, today: date) -> list[dict]:
+    """The related-individuals table's rows, from the disclosure's related people."""
+    return [{"item": r, "person": r.summary, "age": age_text(r.person.date_of_birth if r.person else None, today)}
+            for r in related]
 
 
 @role_required(*CAN_VIEW_PEOPLE)
 @reason_required
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
     subject = subject_or_404(person_id)
-    today = timezone.localdate()
-    gate = _restricted_gate(request, subject)
-    if gate is not None:
-        record(request, AuditAction.VIEWED_PERSON, person=subject)
-        return render_page(request, "web/restricted_person.html", {
-            "person": subject, "age": age_text(subject.date_of_birth, today),
-            "can_restrict": has_role(request.user, DATA_MANAGER)})
-    live = live_snapshots()  # read once for the records and the cards
-    records = live_records(subject.id, live)
-    linked = linked_in_cms(subject, records)
-    # Listing who lives at a restricted person's address would disclose the address.
-    nearby = [] if subject.restricted else same_address(
-        subject, exclude={lp.person.id for lp in linked if lp.person}, records=records)
+    disclosure = Disclosure.for_session(request)
+    today = disclosure.today
+    disclosed = disclosure.person(subject)
     record(request, AuditAction.VIEWED_PERSON, person=subject)
+    if disclosed.restricted:
+        return render_page(request, "web/restricted_person.html", {
+            "person": subject, "age": age_text(subject.date_of_birth, today), "withheld": WITHHELD,
+            "can_restrict": has_role(request.user, DATA_MANAGER)})
+    subject.restricted = False  # opened by break-glass: the templates show what it grants
     return render_page(request, "web/person.html", {
         "person": subject,
         "age": age_text(subject.date_of_birth, today),
-        "other_names": other_names(subject, records),
-        "addresses": [] if subject.restricted else addresses(subject, records),
-        "cards": service_cards.cards(subject, today, records, live),
+        "other_names": disclosed.other_names,
+        "addresses": disclosed.addresses,
+        "cards": disclosed.cards,
         "slugs": service_cards.SERVICE_SLUGS,
-        "linked": [{"item": lp, "age": age_text(lp.person.date_of_birth if lp.person else None, today)}
-                   for lp in linked],
-        # A data manager's restriction hides a person from "same address" lists too.
-        "nearby": [{"person": p, "age": age_text(p.date_of_birth, today)}
-                   for p in restrictions.apply(list(nearby)) if not p.restricted],
-        **_restriction_context(request, subject),
+        "linked": related_rows(disclosed.linked, today),
+        "nearby": related_rows(disclosed.same_address, today),
+        **_restriction_context(request, disclosed),
     })
 
 
@@ -145,10 +124,12 @@ def service_details(request: HttpRequest, person_id: str, service: str) -> HttpR
     if key is None:
         raise Http404("No such service")
     subject = subject_or_404(person_id)
-    if _restricted_gate(request, subject) is not None:
+    try:
+        card = Disclosure.for_session(request).card(subject, key)
+    except Withheld:
         # Details of a restricted person (adoption, refuge) need break-glass access (SPEC 8).
-        raise PermissionDenied("Restricted record: break-glass access needed")
-    card = service_cards.card(subject, key, timezone.localdate())
+        raise PermissionDenied("Restricted record: break-glass access needed") from None
+    subject.restricted = False
     if not card.shown_for_age:
         raise Http404("Not shown for this person's age")
     record(request, DETAIL_ACTIONS[key], person=subject)
