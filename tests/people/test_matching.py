@@ -315,3 +315,45 @@ def test_initial_for_the_first_name(people):
     without_date = find_people("W", "Hartley-Price", None)
     assert top(without_date) == "T-WILLIAM"
     assert {m.strength for m in without_date} == {"Weak match"}
+
+
+@pytest.fixture
+def marions(borough):
+    borough("T-MARION-35", {"first_name": "Marion", "last_name": "Davis", "date_of_birth": date(1990, 4, 12)})
+    borough("T-MARION-16", {"first_name": "Marion", "last_name": "Davis", "date_of_birth": date(2009, 2, 3)})
+    borough("T-MARION-54", {"first_name": "Marion", "last_name": "Davis", "date_of_birth": date(1971, 8, 30)})
+    borough("T-MARION-UNDATED", {"first_name": "Marion", "last_name": "Davis"})
+    borough("T-MARIAN", {"first_name": "Marian", "last_name": "Davies", "date_of_birth": date(1990, 4, 13)})
+    borough.publish()
+
+
+def test_namesakes_who_match_equally_are_listed_youngest_first_not_as_the_index_returned_them(marions):
+    found = [m.person_id for m in find_people("Marion", "Davis", None) if m.person_id.startswith("T-MARI")]
+    assert found == ["T-MARION-16", "T-MARION-35", "T-MARION-54", "T-MARION-UNDATED", "T-MARIAN"]
+
+
+def test_an_exact_name_without_a_recorded_date_is_not_listed_below_a_near_name_with_a_near_date(marions):
+    # Marian Davies: one letter out in each name, date one digit out. The undated Marion Davis: exact.
+    found = {m.person_id: m for m in find_people("Marion", "Davis", date(1990, 4, 3))}
+    assert found["T-MARION-UNDATED"].score > found["T-MARIAN"].score
+    # ... but a date that cannot be checked never makes a strong match.
+    assert found["T-MARION-UNDATED"].strength == "Possible match"
+    assert found["T-MARION-UNDATED"].date_of_birth_agreement == "not recorded"
+
+
+def test_equal_scores_are_ordered_by_family_name_then_first_name_then_youngest():
+    from familycontext.people.matching import result_order
+
+    def m(pid, name, dob=None, score=0.85):
+        return Match(pid, score, "Possible match", dob, "", True, name)
+
+    rows = [m("a", "zeta ann", date(2000, 1, 1)), m("b", "adams zoe", date(1980, 1, 1)),
+            m("c", "adams zoe", date(2010, 1, 1)), m("d", "adams zoe"), m("e", "zeta ann", score=0.9)]
+    assert [r.person_id for r in sorted(rows, key=result_order)] == ["e", "c", "b", "d", "a"]
+
+
+def test_a_search_by_identifier_is_recorded_as_an_nhs_number_or_a_cms_id():
+    from familycontext.people.matching import identifier_kind
+
+    assert identifier_kind("943 476 5919") == identifier_kind("9434765919") == "nhs_number"
+    assert identifier_kind("CMS0001234") == identifier_kind("12345") == "cms_id"

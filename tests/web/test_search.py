@@ -36,6 +36,23 @@ def test_name_search_lists_best_matches_and_ties_youngest_first(signed_in, famil
     assert "may show sensitive information" in page
 
 
+def test_results_explain_match_strength_and_order_and_each_rows_evidence(signed_in, family):
+    search(signed_in, **{"first-name": "Ava", "last-name": "Smith"})
+    page = signed_in.get("/results").content.decode()
+    explained = page[page.index('id="match-strength"'):]
+    assert "Strong match: names and date of birth agree" in explained
+    assert "People who match equally well are listed by family name and first name, then youngest first" in page
+    assert "Exact name" in page  # each row says what its strength rests on
+    # Below 640 px each person is a GOV.UK summary card (the stylesheet shows one or the other).
+    cards = page[page.index('class="govuk-list fc-results__narrow"'):]
+    assert cards.count('class="govuk-summary-card"') == 2 and "Ava Smith" in cards
+
+
+def test_a_search_by_nhs_number_is_recorded_as_one(signed_in, family):
+    signed_in.post("/", {"search-by": "cms-id", "cms-id": "943 476 5919"})
+    assert AuditEntry.objects.get(action="searched").search_terms == {"nhs_number": "943 476 5919"}
+
+
 def test_names_in_either_order_are_found_but_rank_below_the_right_order(db, family):
     _indexed_person("P00000009", "Smith", "Ava")
     found = search_people("Smith", "Ava")
@@ -139,7 +156,8 @@ def test_results_are_paginated_and_only_the_page_shown_is_audited(signed_in, db)
     assert "govuk-pagination" in first and 'href="/results?page=2"' in first
     assert AuditEntry.objects.filter(action="shown_in_results").count() == 20
     second = signed_in.get("/results?page=2").content.decode()
-    assert second.count("Not found in case management system") == 5
+    table, cards = second.split('class="govuk-list fc-results__narrow"')
+    assert table.count("Not found in case management system") == cards.count("Not found in case management system") == 5
     assert AuditEntry.objects.filter(action="shown_in_results").count() == 25
 
 

@@ -30,6 +30,7 @@ from familycontext.api.problems import ApiProblem
 from familycontext.api.reasons import reason_from_request, record, record_many
 from familycontext.disclosure import Disclosure
 from familycontext.governance.models import AuditAction
+from familycontext.people.matching import identifier_kind
 from familycontext.people.search import find_by_identifier, search_people
 
 api = FamilyContextApi(
@@ -112,7 +113,7 @@ def search_by_name(request: HttpRequest, query: schemas.NameQuery, page: Query[P
           summary="Find the person with a CMS id or NHS number (zero or one result)")
 def search_by_identifier(request: HttpRequest, query: schemas.IdentifierQuery):
     _people_caller(request)
-    record(request, None, AuditAction.SEARCHED, search_terms={"cms_id": query.identifier})
+    record(request, None, AuditAction.SEARCHED, search_terms={identifier_kind(query.identifier): query.identifier})
     person = find_by_identifier(query.identifier)
     found = Disclosure.for_api(request).summaries([person] if person else [])
     record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in found])

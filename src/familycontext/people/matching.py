@@ -48,7 +48,7 @@ PART_MARK, PART_FACTOR = "~", 0.98  # half of a double-barrelled name agrees a l
 # Two words typed, one of them agreeing with a known name and the other with none (a changed
 # family name, a first name the records spell another way), and the exact date of birth: a
 # possible match (at best 0.6 x 0.62 + 0.4 = 0.772), below the whole name, even with one typo,
-# of someone whose records hold no date of birth (0.6 x 0.95 + 0.4 x 0.5 = 0.77 and up).
+# of someone whose records hold no date of birth (0.6 x 0.95 + 0.4 x 0.7 = 0.85 and up).
 PARTIAL_NAME, PARTIAL_WORD = 0.62, 0.93
 MAX_CANDIDATES = 20_000
 SECOND_PASS_KINDS = ("i", "s")  # broad keys (initials, first letter left off), used only when needed
@@ -57,31 +57,92 @@ DOB_AGREEMENT = {
     "exact": 1.0,
     "day and month swapped": 0.85,
     "one digit different": 0.75,
-    "day and month swapped, one digit different": 0.6,
-    "same day and month": 0.6,
+    # A date of birth the records do not hold contradicts nothing: an exact name without one
+    # (0.6 + 0.4 x 0.7 = 0.88, never a strong match) is listed above a near name with a near date
+    # (a nickname and one digit out: 0.87) ...
+    "not recorded": 0.7,
+    # ... and a date that agrees in part weighs the same, so an exact name with such a date ties
+    # with the undated one, and a tie lists people with a date first (``result_order``).
+    "day and month swapped, one digit different": 0.7,
+    "same day and month": 0.7,
     "same year": 0.3,
-    "not recorded": 0.5,
     "different": 0.0,
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One person found, with how strongly they match (0-1) and that strength in words."""
+    """One person found, with how strongly they match (0-1) and that strength in words.
+
+    ``exact_name``: every typed word is one of a name the person is known by, in its own box.
+    ``sort_name``: the person's first known name, family part first, for ordering ties.
+    """
 
     person_id: str
     score: float
     strength: str
     date_of_birth: date | None = None
     date_of_birth_agreement: str = ""
+    exact_name: bool = False
+    sort_name: str = ""
+
+
+STRENGTHS = ("Strong match", "Possible match", "Weak match")
+# What each strength rests on, in one line for the results page (and the API's documentation).
+STRENGTH_EXPLAINED = (
+    "Strong match: names and date of birth agree. Possible match: names agree but no date of birth "
+    "confirms them (not given, not recorded or a little different), or one name agrees with the exact "
+    "date. Weak match: names only alike, or the date of birth differs. Typos, nicknames and day and "
+    "month swapped count as agreeing."
+)
+TIES_EXPLAINED = (
+    "Closest matches first: the names, then the date of birth. People who match equally well are "
+    "listed by family name and first name, then youngest first."
+)
+
+
+_DATE_EVIDENCE = {
+    "exact": "same date of birth",
+    "day and month swapped": "date of birth with day and month swapped",
+    "one digit different": "date of birth one digit different",
+    "day and month swapped, one digit different": "date of birth swapped and one digit different",
+    "same day and month": "same birthday, another year",
+    "same year": "born the same year",
+    "not recorded": "no date of birth recorded",
+    "different": "a different date of birth",
+}
+
+
+def evidence_in_words(match: Match) -> str:
+    """What one result's strength rests on, for the row: "Exact name, no date of birth recorded"."""
+    name = "Exact name" if match.exact_name else "Similar name"
+    date_words = _DATE_EVIDENCE.get(match.date_of_birth_agreement)
+    return f"{name}, {date_words}" if date_words else name
 
 
 def strength_in_words(score: float) -> str:
     if score >= STRONG:
-        return "Strong match"
+        return STRENGTHS[0]
     if score >= POSSIBLE:
-        return "Possible match"
-    return "Weak match"
+        return STRENGTHS[1]
+    return STRENGTHS[2]
+
+
+def _sort_name(names: str) -> str:
+    """'given words/family words' of the first known name, as 'family given' for ordering."""
+    given, _, family = names.split(";", 1)[0].partition("/")
+    return f"{family} {given}".strip()
+
+
+def result_order(m: Match) -> tuple:
+    """How results are listed (TIES_EXPLAINED): best score first; equal scores by name, then youngest.
+
+    Equal scores are common (every exact "Marion Davis" searched without a date of birth scores
+    the same), so the tie-break is what the reader sees: it must be one they can predict from the
+    page, not the order the index returned the people in.
+    """
+    dob = m.date_of_birth
+    return (-m.score, m.sort_name, dob is None, -(dob.toordinal() if dob else 0), m.person_id)
 
 
 # --- dates of birth ------------------------------------------------------------------------
@@ -337,7 +398,7 @@ def _convincing(matches: Iterable[Match], with_date: bool) -> bool:
 def find_people(first_name: str, last_name: str, date_of_birth: date | None, *, limit: int = 50) -> list[Match]:
     """People matching the typed names (either box, either order) and date of birth, best first.
 
-    Ties are broken youngest first. Needs a name: two words, or one word with a date of birth.
+    Ordered by ``result_order``: best first; ties by name, then youngest first. Needs a name: two words, or one word with a date of birth.
     """
     given, family = _query_words(first_name, last_name)
     typed = given + family
@@ -352,6 +413,7 @@ def find_people(first_name: str, last_name: str, date_of_birth: date | None, *, 
     def rank(rows: list[tuple[str, str, str, date | None]]) -> None:
         for person_id, names, dobs_text, display_dob in rows:
             name, word_in_box, word_any_box = scorer.score(names)
+            exact = name == 1.0
             if date_of_birth is None:
                 if name < NAME_FLOOR:
                     continue
@@ -366,7 +428,8 @@ def find_people(first_name: str, last_name: str, date_of_birth: date | None, *, 
                 score = NAME_WEIGHT * name * coverage + DOB_WEIGHT * DOB_AGREEMENT[agreement]
             if score >= WEAK:
                 score = round(score, 3)
-                found[person_id] = Match(person_id, score, strength_in_words(score), display_dob, agreement)
+                found[person_id] = Match(person_id, score, strength_in_words(score), display_dob, agreement,
+                                         exact, _sort_name(names))
 
     # First pass: the selective keys. Initial-letter keys ("smith|a": every A. Smith), keys for
     # a slip in a first letter, nickname forms with an initial, and dates one digit away each
@@ -385,11 +448,18 @@ def find_people(first_name: str, last_name: str, date_of_birth: date | None, *, 
             keys |= _date_keys(one_digit_away(date_of_birth))
         rank(_candidates(keys, seen))
 
-    def order(m: Match) -> tuple[float, bool, int, str]:
-        dob = m.date_of_birth
-        return (-m.score, dob is None, -(dob.toordinal() if dob else 0), m.person_id)
+    return sorted(found.values(), key=result_order)[:limit]
 
-    return sorted(found.values(), key=order)[:limit]
+
+def _nhs_shaped(compact: str) -> bool:
+    digits = compact.replace("-", "")
+    return digits.isdigit() and len(digits) == 10
+
+
+def identifier_kind(text: str) -> str:
+    """"nhs_number" for ten digits (as ``resolve_identifier`` reads them), else "cms_id": how a search
+    by identifier is recorded in the audit trail."""
+    return "nhs_number" if _nhs_shaped("".join((text or "").split())) else "cms_id"
 
 
 def resolve_identifier(text: str) -> str | None:
@@ -401,7 +471,7 @@ def resolve_identifier(text: str) -> str | None:
     compact = "".join((text or "").split())
     if not compact:
         return None
-    if compact.replace("-", "").isdigit() and len(compact.replace("-", "")) == 10:
+    if _nhs_shaped(compact):
         number = nhs_number(compact)
         if number is None:
             return None

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from familycontext.ops.plain_sql import ModelReader
-from familycontext.people.matching import Match, find_people, resolve_identifier
+from familycontext.people.matching import Match, evidence_in_words, find_people, resolve_identifier
 from familycontext.people.models import Person
 
 _WILDCARDS = re.compile(r"[*%?_]")
@@ -30,7 +30,8 @@ class FoundPeople(Sequence):
     A page of results shows 20 of up to 200 people found: reading all 200 through the ORM cost
     more than the search itself (issue 9). ``len()`` counts them all without reading any;
     slicing (as Django's ``Paginator`` does) reads that slice's people in one plain statement.
-    Each Person carries ``match_strength`` (words, e.g. "Strong match") and ``match_score`` (0–1).
+    Each Person carries ``match_strength`` (words, e.g. "Strong match"), ``match_evidence`` (what
+    it rests on, e.g. "Exact name, no date of birth recorded") and ``match_score`` (0–1).
     """
 
     def __init__(self, matches: list[Match]):
@@ -49,7 +50,7 @@ class FoundPeople(Sequence):
 
 
 def search_people(first_name: str, last_name: str, date_of_birth: date | None = None) -> FoundPeople:
-    """People matching the names (and date of birth), best match first, ties youngest first."""
+    """People matching the names (and date of birth), strongest first (``matching.result_order``)."""
     return FoundPeople(find_people(clean_name(first_name), clean_name(last_name), date_of_birth,
                                    limit=RESULT_LIMIT))
 
@@ -71,6 +72,7 @@ def _people_for(matches: list[Match]) -> list[Person]:
             continue
         person.match_strength = match.strength
         person.match_score = match.score
+        person.match_evidence = evidence_in_words(match)
         found.append(person)
     return found
 

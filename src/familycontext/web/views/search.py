@@ -20,6 +20,7 @@ from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
 from familycontext.disclosure import Disclosure
 from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
+from familycontext.people.matching import STRENGTH_EXPLAINED, TIES_EXPLAINED, identifier_kind
 from familycontext.people.search import find_by_identifier, search_people
 from familycontext.web.forms import CmsSearch, NameSearch
 from familycontext.web.pagination import pagination
@@ -38,7 +39,7 @@ def find_person(request: HttpRequest) -> HttpResponse:
         if request.POST.get("search-by") == "cms-id":
             cms = CmsSearch.from_post(request.POST)
             if not cms.errors:
-                record(request, AuditAction.SEARCHED, search_terms={"cms_id": cms.cms_id})
+                record(request, AuditAction.SEARCHED, search_terms={identifier_kind(cms.cms_id): cms.cms_id})
                 person = find_by_identifier(cms.cms_id)
                 if person is not None:
                     return redirect("web:person", person_id=person.id)
@@ -75,7 +76,7 @@ def results(request: HttpRequest) -> HttpResponse:
              "href": person_url(p.id)} for p in disclosure.summaries(page.object_list)]
     return render_page(request, "web/results.html", {
         "terms": terms, "page": page, "rows": rows, "pagination": pagination(page, reverse("web:results"), label="Pages of results"),
-        "total": paginator.count,
+        "total": paginator.count, "strength_explained": STRENGTH_EXPLAINED, "ties_explained": TIES_EXPLAINED,
     })
 
 
