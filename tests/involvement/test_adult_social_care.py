@@ -30,7 +30,9 @@ def test_current_involvement_details() -> None:
 def test_planned_or_cancelled_plans_are_hidden_and_not_records_found(status: str) -> None:
     card = asc_card(involvement(plan_status=status))
     assert not card.records_found and card.details is None
-    assert card.flag_text == "No records found in Mosaic Adults"
+    # The source knows the person, so not "No records found": the rule's own words
+    assert card.known and card.flag_text == (
+        "Known to Mosaic Adults: no active or ended involvement in the coverage period")
 
 
 def test_hidden_plan_does_not_become_the_last_involvement() -> None:

@@ -53,7 +53,8 @@ def test_asb_closed_within_coverage_and_before_coverage() -> None:
     closed = case("anti_social_behaviour", date(2016, 1, 1), date(2016, 6, 1), role="perpetrator")
     assert housing([tenancy()], [closed]).anti_social_behaviour == "Case closed"
     ancient = case("anti_social_behaviour", date(2012, 1, 1), date(2014, 6, 1), role="perpetrator")
-    assert housing([tenancy()], [ancient]).anti_social_behaviour == "No records found"
+    assert housing([tenancy()], [ancient]).anti_social_behaviour == "No case as perpetrator in the coverage period"
+    assert housing([tenancy()], []).anti_social_behaviour == "No records found"
 
 
 def test_open_case_beats_closed_case() -> None:
@@ -64,8 +65,8 @@ def test_open_case_beats_closed_case() -> None:
 
 @pytest.mark.parametrize(
     ("weeks", "status"),
-    [(Decimal("6.5"), "Case open"), (7, "Case open"), (6, "No records found"),
-     (Decimal("2.0"), "No records found"), (None, "Case open")],
+    [(Decimal("6.5"), "Case open"), (7, "Case open"), (6, "No open arrears over 6 weeks"),
+     (Decimal("2.0"), "No open arrears over 6 weeks"), (None, "Case open")],
 )
 def test_open_rent_arrears_count_over_the_threshold_or_when_the_source_sent_no_figure(weeks, status) -> None:
     d = housing([tenancy()], [case("rent_arrears", date(2025, 3, 1), arrears_weeks=weeks)])
@@ -77,12 +78,15 @@ def test_rent_arrears_closed_within_coverage() -> None:
     small_open = case("rent_arrears", date(2025, 3, 1), arrears_weeks=1)
     assert housing([tenancy()], [closed, small_open]).rent_arrears == "Case closed"
     old = case("rent_arrears", date(2012, 1, 1), date(2013, 5, 1), arrears_weeks=10)
-    assert housing([tenancy()], [old]).rent_arrears == "No records found"
+    assert housing([tenancy()], [old]).rent_arrears == "No open arrears over 6 weeks"
+    assert housing([tenancy()], []).rent_arrears == "No records found"
 
 
 def test_rent_arrears_threshold_comes_from_configuration() -> None:
     rows = [case("rent_arrears", date(2025, 3, 1), arrears_weeks=4)]
-    assert housing([tenancy()], rows).rent_arrears == "No records found"
+    assert housing([tenancy()], rows).rent_arrears == "No open arrears over 6 weeks"
+    assert housing([tenancy()], rows, cfg=config(housing={"rent_arrears_min_weeks": 5})).rent_arrears == (
+        "No open arrears over 5 weeks")
     cfg = config(housing={"rent_arrears_min_weeks": 3})
     assert housing([tenancy()], rows, cfg=cfg).rent_arrears == "Case open"
 
@@ -94,13 +98,13 @@ def test_twelve_month_window_for_notices_and_evictions(case_type: str) -> None:
     just_outside = case(case_type, date(2024, 1, 1), date(2024, 6, 14))
     long_open = case(case_type, date(2020, 1, 1))
     assert getattr(housing([tenancy()], [on_boundary]), field) == "Case closed"
-    assert getattr(housing([tenancy()], [just_outside]), field) == "No records found"
+    assert getattr(housing([tenancy()], [just_outside]), field) == "None in the last 12 months"
     assert getattr(housing([tenancy()], [long_open, on_boundary]), field) == "Case open"
 
 
 def test_notice_window_comes_from_configuration() -> None:
     rows = [case("notice_seeking_possession", date(2023, 1, 1), date(2023, 9, 1))]
-    assert housing([tenancy()], rows).notice_seeking_possession == "No records found"
+    assert housing([tenancy()], rows).notice_seeking_possession == "None in the last 12 months"
     cfg = config(housing={"notice_seeking_possession_months": 24})
     assert housing([tenancy()], rows, cfg=cfg).notice_seeking_possession == "Case closed"
 

@@ -51,7 +51,7 @@ def test_conviction_exactly_five_years_old_is_shown_and_one_day_older_is_not() -
     assert [o.offence_date for o in details(shown).safeguarding_offences] == [date(2020, 6, 15)]
     hidden = police_card(offence(date(2020, 6, 14), "Rape", "Convicted"))
     assert not hidden.records_found and hidden.details is None
-    assert hidden.flag_text == f"No records found in {GMP}"
+    assert hidden.known and hidden.flag_text == f"Known to {GMP}: no offences in the periods shown"
 
 
 def test_suspect_record_thirteen_months_old_is_not_shown() -> None:
@@ -190,3 +190,14 @@ def test_listed_offences_are_always_in_window_on_the_list_and_ordered(rows, limi
         assert o.offence_type in cfg.police.safeguarding_offence_types
         months = 60 if o.nature_of_involvement == "Convicted" else 12
         assert o.offence_date >= TODAY - relativedelta(months=months)
+
+
+def test_a_person_the_police_know_without_offences_in_the_windows_is_known_with_a_contact() -> None:
+    card = police_card(offence(date(2010, 1, 1), "Rape", "Convicted"))
+    assert not card.records_found and card.known and card.openable
+    assert card.label == f"Known to {GMP}: no offences in the periods shown"
+    assert card.contact is not None and card.contact == details(police_card(
+        offence(date(2025, 1, 1), "Rape", "Convicted"))).contact
+    nobody = police_card(people=[])
+    assert not nobody.known and not nobody.openable and nobody.contact is None
+    assert nobody.label == f"No records found in {GMP}"

@@ -33,7 +33,7 @@ def test_enrolment_ended_before_coverage_start_is_not_shown() -> None:
     card = school_card(enrolment(enrolment_start=date(2010, 9, 1), enrolment_end=date(2014, 12, 31)))
     assert not card.records_found
     assert card.details is None
-    assert card.flag_text == "No records found in Synergy"
+    assert card.known and card.flag_text == "Known to Synergy: no enrolment in the coverage period"
 
 
 def test_enrolment_ending_on_coverage_start_day_is_shown() -> None:

@@ -79,11 +79,12 @@ def freshness(card_freshness) -> schemas.Freshness | None:
 
 
 def _summary_fields(person: Person, card: Card) -> dict:
-    openable = card.shown_for_age and card.records_found
+    openable = card.openable
     return dict(
         service=SERVICE_SLUGS[card.service], title=card.title, source_name=card.source_name,
         loaded=card.loaded, shown_for_age=card.shown_for_age, age_note=card.age_note,
-        age_unknown=card.age_unknown, records_found=card.records_found, flag_text=card.flag_text,
+        age_unknown=card.age_unknown, records_found=card.records_found, known=card.known,
+        flag_text=card.flag_text,
         freshness=freshness(card.freshness),
         details_url=reverse("api-v1:service-details",
                             kwargs={"person_id": person.id, "service": SERVICE_SLUGS[card.service]})
@@ -105,6 +106,8 @@ _DETAIL_FIELDS = {
 
 def service_details(person: Person, card: Card) -> schemas.ServiceDetails:
     fields = _summary_fields(person, card)
+    if card.contact is not None:
+        fields["contact"] = schemas.Contact.model_validate(asdict(card.contact))
     if card.details is not None:
         name, model = _DETAIL_FIELDS[card.service]
         data = asdict(card.details)

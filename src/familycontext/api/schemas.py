@@ -126,6 +126,10 @@ class ServiceSummary(Schema):
     age_note: str | None
     age_unknown: bool
     records_found: bool
+    known: bool = Field(False, description=(
+        "The source holds a record of the person, even when nothing passes the display rules (then "
+        "flag_text says so in the rules' words and the details give the contact); false with "
+        "records_found false means the source holds no record of the person"))
     flag_text: str
     freshness: Freshness | None
     details_url: str | None = Field(description="Where to open the card; null when there is nothing to open")
@@ -184,6 +188,7 @@ class PoliceDetails(Schema):
 class ServiceDetails(ServiceSummary):
     """An opened card: the same facts as the web page's, shaped per service."""
 
+    contact: Contact | None = Field(None, description="Whom to call at the source, whenever it knows the person")
     school: SchoolDetails | None = None
     housing: HousingDetails | None = None
     adult_social_care: AdultSocialCareDetails | None = None

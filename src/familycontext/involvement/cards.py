@@ -61,6 +61,23 @@ class Card:
     flag_text: str
     freshness: Freshness | None
     details: Details | None
+    # The source holds a record of the person, whether or not anything passes the display rules.
+    known: bool = False
+    # Whom to call at the source: the details' contact, or when nothing passes the rules but the
+    # source knows the person, the contact on its record (shown when the card is opened).
+    contact: ContactDetails | None = None
+
+    @property
+    def label(self) -> str:
+        """The flag in words, one line: "Records found", "Known to <source>: no offences in the
+        periods shown", "No records found in <source>", or why the card is not shown or loaded.
+        For summaries and other channels to reuse as is."""
+        return self.flag_text
+
+    @property
+    def openable(self) -> bool:
+        """Is there anything to open: details, or the contact of a source that knows the person."""
+        return self.shown_for_age and (self.records_found or self.known)
 
 
 def band_for(service: str, config: Configuration) -> AgeBand:
@@ -84,6 +101,36 @@ def _details(service: str, rows: ServiceRows, source: SourceFacts, today: date,
     return police_details(rows.police_contacts, rows.offences, today=today, config=config)
 
 
+def _rows_of(service: str, rows: ServiceRows) -> Sequence[Any]:
+    if service == SCHOOL:
+        return rows.enrolments
+    if service == HOUSING:
+        return (*rows.tenancies, *rows.cases)
+    if service == ADULT_SOCIAL_CARE:
+        return rows.involvements
+    return (*rows.police_contacts, *rows.offences)
+
+
+def _record_contact(service: str, rows: ServiceRows) -> ContactDetails | None:
+    """The contact on the person's own rows, for a source that knows them but shows nothing."""
+    candidates = {SCHOOL: rows.enrolments, HOUSING: rows.tenancies,
+                  ADULT_SOCIAL_CARE: rows.involvements, POLICE: rows.police_contacts}[service]
+    return next((c for c in map(ContactDetails.from_row, candidates) if c is not None), None)
+
+
+def known_label(service: str, source_name: str, config: Configuration) -> str:
+    """What a card says when the source knows the person but nothing passes the display rules:
+    the rule's own terms (the conditions page explains the periods), never "No records found"."""
+    if service == POLICE:
+        return f"Known to {source_name}: no offences in the periods shown"
+    if service == HOUSING:
+        return (f"Known to {source_name}: no tenancy or case in the periods shown "
+                f"(rent arrears count over {config.housing.rent_arrears_min_weeks} weeks)")
+    if service == SCHOOL:
+        return f"Known to {source_name}: no enrolment in the coverage period"
+    return f"Known to {source_name}: no active or ended involvement in the coverage period"
+
+
 def card_for(
     service: str,
     *,
@@ -92,8 +139,12 @@ def card_for(
     rows: ServiceRows,
     today: date,
     config: Configuration,
+    known: bool | None = None,
 ) -> Card:
-    """The card for one service. Out of the age band: no flag and no details, only the reason."""
+    """The card for one service. Out of the age band: no flag and no details, only the reason.
+
+    ``known``: whether the source holds a record of the person (the caller reads it with the
+    rows); None infers it from the rows."""
     if service not in CARD_SERVICES:
         raise ValueError(f"no card for service {service!r}; expected one of {CARD_SERVICES}")
     title = SERVICE_LABELS[service]
@@ -115,12 +166,23 @@ def card_for(
         return Card(**common, shown_for_age=True, records_found=False,
                     flag_text=not_loaded_text(title), details=None)
     details = _details(service, rows, source, today, config)
+    known = bool(_rows_of(service, rows)) if known is None else known
+    known = known or details is not None
+    if details is not None:
+        flag = RECORDS_FOUND
+    elif known:
+        flag = known_label(service, source.name, config)
+    else:
+        flag = f"No records found in {source.name}"
+    contact = getattr(details, "contact", None) if details is not None else _record_contact(service, rows)
     return Card(
         **common,
         shown_for_age=True,
         records_found=details is not None,
-        flag_text=RECORDS_FOUND if details is not None else f"No records found in {source.name}",
+        flag_text=flag,
         details=details,
+        known=known,
+        contact=contact if known else None,
     )
 
 

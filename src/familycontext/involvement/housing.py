@@ -72,10 +72,21 @@ def _closed(case: Any) -> date | None:
     return as_date(getattr(case, "closed", None))
 
 
-def _status(open_cases: list[Any], closed_cases: list[Any]) -> str:
+def _status(open_cases: list[Any], closed_cases: list[Any], *, known: list[Any] = (),
+            none_counted: str = NO_RECORDS) -> str:
+    """Open beats closed. With neither: "No records found" only when the source holds no such
+    case at all; otherwise ``none_counted``, the rule's own words ("No open arrears over 6 weeks"),
+    so the page never says "No records found" of a case the source holds."""
     if open_cases:
         return CASE_OPEN
-    return CASE_CLOSED if closed_cases else NO_RECORDS
+    if closed_cases:
+        return CASE_CLOSED
+    return none_counted if known else NO_RECORDS
+
+
+def counts(status: str) -> bool:
+    """Does this status make the housing card "Records found"?"""
+    return status in (CASE_OPEN, CASE_CLOSED)
 
 
 def _of_type(cases: Sequence[Any], case_type: str) -> list[Any]:
@@ -94,12 +105,12 @@ def _weeks(value: Any) -> Decimal | None:
 def anti_social_behaviour_status(
     cases: Sequence[Any], *, coverage_start: date | None, coverage_end: date | None
 ) -> str:
-    asb = [
-        c for c in _of_type(cases, ANTI_SOCIAL_BEHAVIOUR)
-        if code_is(getattr(c, "role", ""), "perpetrator")
-        and overlaps(as_date(c.opened), as_date(c.closed), coverage_start, coverage_end)
-    ]
-    return _status([c for c in asb if _closed(c) is None], [c for c in asb if _closed(c) is not None])
+    as_perpetrator = [c for c in _of_type(cases, ANTI_SOCIAL_BEHAVIOUR)
+                      if code_is(getattr(c, "role", ""), "perpetrator")]
+    asb = [c for c in as_perpetrator
+           if overlaps(as_date(c.opened), as_date(c.closed), coverage_start, coverage_end)]
+    return _status([c for c in asb if _closed(c) is None], [c for c in asb if _closed(c) is not None],
+                   known=as_perpetrator, none_counted="No case as perpetrator in the coverage period")
 
 
 def rent_arrears_status(
@@ -115,7 +126,8 @@ def rent_arrears_status(
         c for c in arrears
         if _closed(c) is not None and ended_within_coverage(as_date(c.closed), coverage_start)
     ]
-    return _status(open_cases, closed_cases)
+    return _status(open_cases, closed_cases, known=arrears,
+                   none_counted=f"No open arrears over {config.housing.rent_arrears_min_weeks} weeks")
 
 
 def windowed_status(cases: Sequence[Any], case_type: str, *, months: int, today: date) -> str:
@@ -123,7 +135,8 @@ def windowed_status(cases: Sequence[Any], case_type: str, *, months: int, today:
     start = window_start(today, months)
     of_type = _of_type(cases, case_type)
     closed = [c for c in of_type if _closed(c) is not None and _closed(c) >= start]
-    return _status([c for c in of_type if _closed(c) is None], closed)
+    return _status([c for c in of_type if _closed(c) is None], closed, known=of_type,
+                   none_counted=f"None in the last {months} months")
 
 
 def visible_tenancies(tenancies: Sequence[Any], *, coverage_start: date | None) -> list[Any]:
@@ -154,7 +167,7 @@ def housing_details(
         ),
     }
     shown = visible_tenancies(tenancies, coverage_start=coverage_start)
-    if not shown and all(s == NO_RECORDS for s in statuses.values()):
+    if not shown and not any(counts(s) for s in statuses.values()):
         return None
     if not shown:
         return HousingDetails(None, "", None, None, **statuses)

@@ -138,8 +138,13 @@ def card(person: PersonLike, service: str, today: date, *,
     source = SourceFacts.from_snapshot(snapshot) if snapshot else None
     record_ids = held.get(snapshot.id, []) if snapshot and held is not None else None
     rows = _rows(service, snapshot, person.id, record_ids) if snapshot else ServiceRows()
+    # Does the source know the person at all? "No records found" only when it does not.
+    if record_ids is not None:
+        known = bool(record_ids)
+    else:
+        known = bool(snapshot) and SourceRecord.objects.filter(snapshot=snapshot, person_id=person.id).exists()
     return card_for(service, date_of_birth=person.date_of_birth, source=source, rows=rows,
-                    today=today, config=settings.CONFIG)
+                    today=today, config=settings.CONFIG, known=known)
 
 
 def cards(person: PersonLike, today: date, records: list[SourceRecord] | None = None,
