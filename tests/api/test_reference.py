@@ -194,3 +194,16 @@ def test_the_contracts_fcsessionid_cookie_is_set_and_accepted(family, practition
     web = Client()
     web.cookies["FCSESSIONID"] = contract.value
     assert web.get("/home").status_code == 302
+
+
+def test_page_sizes_are_kept_within_1_to_100_and_said_so(client, family, auth):
+    body = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Smith",
+                                              "paginationDetails": {"resultsPerPage": 1000, "pageNumber": -3}},
+                       content_type=JSON, **auth).json()
+    assert body["paginationInfo"] == {"totalResults": 2, "resultsPerPage": 100, "pageNumber": 1}
+
+
+def test_login_without_a_body_is_a_401_and_a_form_body_is_refused(client, family, practitioner):
+    assert client.generic("POST", "/api/auth/login").status_code == 401  # no body: the document allows it
+    form = client.post("/api/auth/login", {"userid": "pat", "password": PASSWORD})  # a cross-site form
+    assert form.status_code == 415 and "_auth_user_id" not in client.session

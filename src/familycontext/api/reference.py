@@ -93,7 +93,8 @@ def _as_the_client_shows_it(problem: ApiProblem) -> ApiProblem:
 def endpoint(*methods: str, json_body: bool = True, on_problem=None):
     """Method check, problems for errors, no caching, CSRF handled as docs/api.md says.
 
-    ``json_body``: a POST must be application/json (so a cross-site form cannot send it).
+    ``json_body``: a POST body must be application/json (so a cross-site form cannot send one); no
+    body at all reads as {} (the document does not require one for login).
     ``on_problem``: extra members for every problem this endpoint answers (see search_person).
     """
 
@@ -105,7 +106,8 @@ def endpoint(*methods: str, json_body: bool = True, on_problem=None):
                 if request.method not in methods:
                     raise ApiProblem(405, "method-not-allowed", f"Use {' or '.join(methods)}.",
                                      headers={"Allow": ", ".join(methods)})
-                if json_body and request.method == "POST" and request.content_type != "application/json":
+                if json_body and request.method == "POST" and request.body \
+                        and request.content_type != "application/json":
                     raise ApiProblem(415, "json-required", "Send the body as application/json.")
                 response = view(request, *args, **kwargs)
             except ApiProblem as problem:
@@ -243,15 +245,15 @@ def auth_logout(request: HttpRequest) -> HttpResponse:
 # --- people -------------------------------------------------------------------------------------
 
 def _page(body: dict) -> tuple[int, int]:
+    """Page size and number, within 1-100 and from 1 (0 is read as 1), as paginationInfo then says."""
     details = body.get("paginationDetails") or {}
     if not isinstance(details, dict):
         raise ApiProblem(400, "invalid-request", "paginationDetails must be an object.")
     size, number = details.get("resultsPerPage", PAGE_SIZE), details.get("pageNumber", 1)
     if not isinstance(size, int) or not isinstance(number, int) or isinstance(size, bool) \
-            or isinstance(number, bool) or not 1 <= size <= 100 or not 0 <= number <= 10_000:
-        raise ApiProblem(400, "invalid-request",
-                         "resultsPerPage must be 1 to 100 and pageNumber 1 or more (pages count from 1).")
-    return size, max(number, 1)
+            or isinstance(number, bool):
+        raise ApiProblem(400, "invalid-request", "resultsPerPage and pageNumber must be whole numbers.")
+    return min(max(size, 1), 100), min(max(number, 1), 1_000_000)
 
 
 def _birth_date(value: Any) -> date | None:
@@ -383,8 +385,7 @@ def person_service(request: HttpRequest, person_id: str, service_type: str) -> H
 @endpoint("GET", "HEAD")
 def person_related(request: HttpRequest, person_id: str) -> HttpResponse:
     _people_caller(request)
-    if request.method == "HEAD":
-        _person_id(person_id)
+    if request.method == "HEAD":  # "is it supported": for any id, so it tells nobody who exists
         return HttpResponse(status=200)
     reason = reason_from_request(request, required=True)
     subject = _person_id(person_id)
