@@ -62,6 +62,7 @@ demo: demo-data
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	./scripts/check-identity-copies
 
 PYTEST := $(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
 

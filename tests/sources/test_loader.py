@@ -126,3 +126,15 @@ def test_invalid_nhs_number_blanks_the_field_but_keeps_the_person(tmp_path):
     assert load.outcome == Load.Outcome.LOADED
     assert dict(SourceRecord.objects.values_list("record_id", "nhs_number")) == {"C0": "", "C1": "9434765919"}
     assert load.quality_report["warnings_by_column"] == {"nhs_number": 1}
+
+
+def test_placeholder_nhs_number_is_refused_with_a_counted_reason(tmp_path):
+    rows = _people(3)
+    rows[0]["nhs_number"] = "0000000000"  # passes the check digit: a system's "none"
+    rows[1]["nhs_number"] = "943 476 5918"  # wrong check digit
+    rows[2]["nhs_number"] = "943 476 5919"
+    load = load_bundle(write_bundle(tmp_path / "cms", "cms", {"people": rows}))
+    assert load.outcome == Load.Outcome.LOADED
+    assert dict(SourceRecord.objects.values_list("record_id", "nhs_number")) == {
+        "C0": "", "C1": "", "C2": "9434765919"}
+    assert load.quality_report["identity"]["nhs_numbers_refused"] == {"check_digit": 1, "placeholder": 1}

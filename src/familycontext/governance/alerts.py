@@ -10,7 +10,6 @@ Rules are deliberately simple and explainable: an alert is a prompt for a conver
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,18 +18,16 @@ from django.db import connection
 from django.utils import timezone
 
 from familycontext.governance.models import Alert, AuditAction, AuditEntry, StaffArea
-
-_LETTERS = re.compile(r"[^a-z]")
+from familycontext.identity import names, postcodes
 
 
 def _surname_key(name: str) -> str:
-    return _LETTERS.sub("", (name or "").casefold())
+    return names.fold(name).replace("-", "").replace(" ", "")
 
 
 def postcode_district(postcode: str) -> str:
     """The outward code of a UK postcode ("SK4 2AB" -> "SK4"), or "" when there is none."""
-    compact = re.sub(r"\s+", "", (postcode or "").upper())
-    return compact[:-3] if len(compact) >= 5 else ""
+    return postcodes.outward(postcode)
 
 
 def _new_alert(entry: AuditEntry, kind: str, message: str) -> Alert:

@@ -11,15 +11,14 @@ million records hold only tens of thousands of distinct names, which keeps this 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 import duckdb
-import jellyfish
 import pandas as pd
 import pyarrow as pa
-from nicknames import NickNamer
+
+from familycontext.identity import addresses, names, nhs, postcodes
 
 STANDARD_COLUMNS = [
     "source",
@@ -35,125 +34,43 @@ OPTIONAL_COLUMNS = ["other_names", "nhs_number"]
 UNIQUE_ID_SEPARATOR = ":"
 
 _GENDERS = {"f": "female", "female": "female", "m": "male", "male": "male", "other": "other"}
-_NAME_SEPARATORS = re.compile(r"[\s\-_./]+")
-_NOT_NAME = re.compile(r"[^a-z ]")
-_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
-_ADDRESS_WORDS = {
-    "rd": "road",
-    "st": "street",
-    "ave": "avenue",
-    "av": "avenue",
-    "ln": "lane",
-    "cl": "close",
-    "ct": "court",
-    "cres": "crescent",
-    "dr": "drive",
-    "gdns": "gardens",
-    "gr": "grove",
-    "pl": "place",
-    "sq": "square",
-    "tce": "terrace",
-    "flt": "flat",
-    "apt": "flat",
-}
-_GENERATION_SUFFIXES = {"jnr", "jr", "junior", "snr", "sr", "senior"}
-_HOUSE_NUMBER = re.compile(r"^\d+[a-z]?$")
 
 
 class LayoutError(ValueError):
     """The input is not in the standard person-record layout; the message names row and column."""
 
 
-@lru_cache(maxsize=1)
-def _nicknamer() -> NickNamer:
-    return NickNamer()
-
-
 def normalise_name(value: object) -> str | None:
-    """Lower case, no diacritics or punctuation, hyphens and spaces as single spaces.
-
-    "Zoë O'Brien-Smith" and "zoe obrien smith" become the same string, so a missing or extra
-    hyphen or apostrophe is never a disagreement.
-    """
+    """The name as linkage compares it (``identity.names.plain``): "Zoë O'Brien-Smith" and
+    "zoe obrien smith" are the same string, "Strauß" is "strauss"."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("'", "").replace("\u2019", "")
-    text = _NAME_SEPARATORS.sub(" ", text)
-    text = _NOT_NAME.sub("", text)
-    words = text.split()
-    if len(words) > 1:  # "Doyle Jnr" is Doyle: the suffix is rarely recorded twice alike
-        words = [w for w in words if w not in _GENERATION_SUFFIXES] or words
-    text = " ".join(words)
-    return text or None
+    return names.plain(str(value))
 
 
 @lru_cache(maxsize=200_000)
 def name_variants(name: str) -> tuple[str, ...]:
-    """The name with its nicknames and the names it is a nickname of (Bill ~ William).
-
-    Taken from the ``nicknames`` dataset so the list is maintained by others, not typed here.
-    Two records whose first names share any variant are "nickname-equivalent".
-    """
-    first = name.split(" ")[0]
-    namer = _nicknamer()
-    found = {first} | set(namer.nicknames_of(first)) | set(namer.canonicals_of(first))
-    return tuple(sorted(found))
+    """The first word with its nicknames and the names it is a nickname of (Bill ~ William)."""
+    return tuple(sorted(names.nickname_variants(name.split(" ")[0])))
 
 
 @lru_cache(maxsize=200_000)
 def name_forms(name: str) -> tuple[str, ...]:
-    """The name and the full forms it is a nickname of (Bill -> bill, william).
+    """The first word and the full forms it is a nickname of (Bill -> bill, william).
 
     Two names that share a form are one a nickname of the other (Peggy ~ Margaret) or two
-    nicknames of one full name (Bill ~ Will); the dataset lists some pairs only one way (Katie
-    under Catherine, not Catherine under Katie), so the model also accepts a name found among
-    the other's ``name_variants``. Sharing only a *nickname* is not enough:
-    Carolyn and Lyndon are both "Lynn", Alexander and Alexandra both "Alex", and neither
-    pair is one name.
+    nicknames of one full name (Bill ~ Will); the model also accepts a name found among the
+    other's ``name_variants`` (``identity.names.nickname_variants``).
     """
-    first = name.split(" ")[0]
-    return tuple(sorted({first} | set(_nicknamer().canonicals_of(first))))
+    return tuple(sorted(names.nickname_forms(name.split(" ")[0])))
 
 
-@lru_cache(maxsize=200_000)
 def _phonetic(name: str) -> tuple[str | None, str | None]:
     joined = name.replace(" ", "")
-    if not joined:
-        return None, None
-    return jellyfish.metaphone(joined) or None, jellyfish.soundex(joined) or None
+    return names.metaphone(joined) or None, names.soundex(joined) or None
 
 
-def nhs_number_if_valid(value: object) -> str | None:
-    """The 10-digit NHS number when its modulus-11 check digit is right, else None.
-
-    An invalid number is a typing error; comparing it would add false evidence either way.
-    """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    digits = re.sub(r"\D", "", str(value))
-    if len(digits) != 10 or len(set(digits)) == 1:
-        return None
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    if check == 10 or check != int(digits[9]):
-        return None
-    return digits
-
-
-def _split_postcode(compact: str | None) -> tuple[str | None, str | None, str | None, str | None]:
-    """Full (with its single space), sector, outward code and area of a UK postcode."""
-    if not compact:
-        return None, None, None, None
-    match = _POSTCODE.match(compact)
-    if not match:
-        return compact, None, None, None
-    outward, inward = match.groups()
-    area = re.match(r"[A-Z]+", outward).group(0)  # type: ignore[union-attr]
-    return f"{outward} {inward}", f"{outward} {inward[0]}", outward, area
+nhs_number_if_valid = nhs.valid  # the one rule: identity.nhs
 
 
 def _blank_to_none(series: pd.Series) -> pd.Series:
@@ -202,13 +119,13 @@ def check_layout(df: pd.DataFrame, *, where: str = "input") -> None:
 
 def _other_names(value: str) -> list[str] | None:
     """Aliases and former names, each whole and as its parts ("Zoe Jones" -> zoe jones, zoe, jones)."""
-    names: set[str] = set()
+    found: set[str] = set()
     for part in re.split(r"[;,|]", value):
         norm = normalise_name(part)
         if norm:
-            names.add(norm)
-            names.update(t for t in norm.split(" ") if len(t) > 1)
-    return sorted(names) or None
+            found.add(norm)
+            found.update(t for t in norm.split(" ") if len(t) > 1)
+    return sorted(found) or None
 
 
 def _name_table(values: Iterable[object], *, variants: bool) -> pa.Table:
@@ -234,7 +151,8 @@ def _name_table(values: Iterable[object], *, variants: bool) -> pa.Table:
     return pa.table(columns)
 
 
-_ABBREVIATION_SQL = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _ADDRESS_WORDS.items())
+_POSTCODE = postcodes.sql_parts("postcode")
+_ADDRESS_KEPT = addresses.sql_without_postcode("expanded", "postcode_compact")
 
 _SQL = f"""
 WITH base AS (
@@ -247,33 +165,17 @@ WITH base AS (
         nullif(trim(other_names), '') AS other_raw,
         try_strptime(nullif(trim(date_of_birth), ''), '%Y-%m-%d')::DATE AS dob_date,
         lower(trim(gender)) AS gender_raw,
-        nullif(upper(regexp_replace(coalesce(postcode, ''), '[^A-Za-z0-9]', '', 'g')), '')
-            AS postcode_compact,
-        list_filter(
-            string_split(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9 ]', ' ', 'g'), ' '),
-            lambda t: t <> ''
-        ) AS words,
-        regexp_replace(coalesce(nhs_number, ''), '[^0-9]', '', 'g') AS nhs_digits
+        {_POSTCODE["compact"]} AS postcode_compact,
+        {_POSTCODE["standard"]} AS postcode_standard,
+        {_POSTCODE["sector"]} AS postcode_sector_,
+        {_POSTCODE["outward"]} AS postcode_outward_,
+        {_POSTCODE["area"]} AS postcode_area_,
+        {addresses.sql_expanded("address")} AS expanded,
+        {nhs.sql_valid("nhs_number")} AS nhs_valid
     FROM raw
 ),
-shaped AS (
-    SELECT *,
-        list_transform(words, lambda t: CASE t {_ABBREVIATION_SQL} ELSE t END) AS expanded,
-        lower(postcode_compact) AS pc_lower,
-        regexp_extract(postcode_compact, '{_POSTCODE.pattern}', 1) AS outward,
-        regexp_extract(postcode_compact, '{_POSTCODE.pattern}', 2) AS inward
-    FROM base
-),
 addressed AS (
-    SELECT *,
-        CASE
-            WHEN pc_lower IS NOT NULL AND len(expanded) >= 2
-                 AND expanded[-2] || expanded[-1] = pc_lower THEN expanded[:-3]
-            WHEN pc_lower IS NOT NULL AND len(expanded) >= 1 AND expanded[-1] = pc_lower
-                THEN expanded[:-2]
-            ELSE expanded
-        END AS kept
-    FROM shaped
+    SELECT *, {_ADDRESS_KEPT} AS kept FROM base
 )
 SELECT
     a.source || '{UNIQUE_ID_SEPARATOR}' || a.record_id AS unique_id,
@@ -297,24 +199,14 @@ SELECT
     day(a.dob_date) AS dob_day,
     CASE a.gender_raw WHEN 'f' THEN 'female' WHEN 'female' THEN 'female' WHEN 'm' THEN 'male'
         WHEN 'male' THEN 'male' WHEN 'other' THEN 'other' END AS gender,
-    CASE WHEN a.outward <> '' THEN a.outward || ' ' || a.inward ELSE a.postcode_compact END
-        AS postcode,
-    CASE WHEN a.outward <> '' THEN a.outward || ' ' || a.inward[1] END AS postcode_sector,
-    nullif(a.outward, '') AS postcode_outward,
-    nullif(regexp_extract(a.outward, '^[A-Z]+'), '') AS postcode_area,
+    a.postcode_standard AS postcode,
+    a.postcode_sector_ AS postcode_sector,
+    a.postcode_outward_ AS postcode_outward,
+    a.postcode_area_ AS postcode_area,
     CASE WHEN len(a.kept) > 0 THEN list_distinct(a.kept) END AS address_tokens,
-    list_filter(a.kept, lambda t: regexp_full_match(t, '{_HOUSE_NUMBER.pattern[1:-1]}'))[1]
-        AS house_number,
-    list_filter(a.kept, lambda t: regexp_full_match(t, '{_HOUSE_NUMBER.pattern[1:-1]}'))[1]
-        || ' ' || list_filter(a.kept, lambda t: regexp_full_match(t, '[a-z]{{3,}}')
-                              AND t NOT IN ('flat', 'apartment', 'house', 'unit'))[1]
-        AS address_key,
-    CASE WHEN length(a.nhs_digits) = 10
-              AND a.nhs_digits <> repeat(a.nhs_digits[1], 10)
-              AND (11 - list_sum(list_transform(range(9),
-                       lambda i: (ascii(a.nhs_digits[i + 1]) - 48) * (10 - i))) % 11) % 11
-                  = ascii(a.nhs_digits[10]) - 48
-         THEN a.nhs_digits END AS nhs_number
+    {addresses.sql_house_number("a.kept")} AS house_number,
+    {addresses.sql_key("a.kept")} AS address_key,
+    a.nhs_valid AS nhs_number
 FROM addressed a
 LEFT JOIN first_names f ON f.raw = a.first_raw
 LEFT JOIN last_names l ON l.raw = a.last_raw

@@ -4,41 +4,26 @@ people whom another source records at the same address.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from familycontext.identity import addresses, postcodes
 from familycontext.ops.plain_sql import ModelReader
 from familycontext.people.models import Person
 from familycontext.people.relationships import RelationshipWords, relationship_words
 from familycontext.sources.models import CmsRelationship, Snapshot, SourceRecord
 from familycontext.sources.services import CMS
 
-_PUNCTUATION = re.compile(r"[^\w\s]")
-_ABBREVIATIONS = {
-    "st": "street", "rd": "road", "ave": "avenue", "av": "avenue", "ln": "lane", "dr": "drive",
-    "cl": "close", "ct": "court", "cres": "crescent", "gdns": "gardens", "pl": "place",
-    "sq": "square", "ter": "terrace", "terr": "terrace", "gr": "grove", "pk": "park",
-}
-
 
 def normalise_postcode(postcode: str) -> str:
-    return "".join((postcode or "").split()).upper()
+    return postcodes.compact(postcode)
 
 
 def normalise_address(address: str) -> str:
-    """Lower case, punctuation dropped, common abbreviations spelt out, spaces squeezed:
-    '12, High St.' -> '12 high street'."""
-    words = _PUNCTUATION.sub(" ", (address or "").casefold()).split()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    """'12, High St.' -> '12 high street' (identity.addresses: the table linkage uses too)."""
+    return addresses.normalised(address)
 
 
-def same_place(a: str, b: str) -> bool:
-    """Two normalised addresses (already known to share a postcode) name the same home when one
-    is the start of the other: '12 high street' and '12 high street exampleton'. 'flat 2 12 high
-    street' is not '12 high street': a different household."""
-    x, y = a.split(), b.split()
-    short, long = (x, y) if len(x) <= len(y) else (y, x)
-    return len(short) >= 2 and long[: len(short)] == short
+same_place = addresses.same_home
 
 
 @dataclass(frozen=True)

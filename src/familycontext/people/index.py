@@ -22,8 +22,10 @@ from typing import Any
 
 from django.db import connection
 
+from familycontext.identity import nhs
+from familycontext.identity.names import Word, nickname_forms, words
+from familycontext.identity.names import sound as phonetic
 from familycontext.people.models import NameKey, SearchEntry
-from familycontext.people.normalise import Word, nhs_number, nickname_forms, phonetic, words
 from familycontext.people.readmodel import SOURCE_PRIORITY
 from familycontext.sources.models import SourceRecord
 
@@ -122,9 +124,9 @@ def person_entry(person_id: str, records: Iterable[dict[str, Any]]) -> tuple[Sea
         if dob and dob not in dobs:
             dobs.append(dob)
             keys.add(("d", dob.isoformat()))
-        nhs = nhs_number(record.get("nhs_number"))
-        if nhs:
-            keys.add(("n", nhs))
+        number = nhs.valid(record.get("nhs_number"))
+        if number:
+            keys.add(("n", number))
         if record.get("snapshot__source__service") == "cms" and record.get("record_id"):
             keys.add(("c", identifier_key(record["record_id"])))
     entry = SearchEntry(

@@ -22,6 +22,9 @@ from datetime import date
 from django.db import connection
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from familycontext.identity import nhs
+from familycontext.identity.names import Word, nickname_forms, words
+from familycontext.identity.names import sound as phonetic
 from familycontext.people.index import (
     first_letter_keys,
     identifier_key,
@@ -29,7 +32,6 @@ from familycontext.people.index import (
     pair_keys,
 )
 from familycontext.people.models import NameKey, SearchEntry
-from familycontext.people.normalise import Word, nhs_number, nickname_forms, phonetic, words
 
 STRONG = 0.90
 POSSIBLE = 0.75
@@ -472,7 +474,7 @@ def resolve_identifier(text: str) -> str | None:
     if not compact:
         return None
     if _nhs_shaped(compact):
-        number = nhs_number(compact)
+        number = nhs.valid(compact)
         if number is None:
             return None
         kind, key = "n", number

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from familycontext.identity import names as name_rules
 from familycontext.ops.plain_sql import ModelReader
 from familycontext.people.models import Person
 from familycontext.sources.live import live_snapshots
@@ -57,13 +58,13 @@ def live_records(person_id: str, snapshots: Sequence[Snapshot] | None = None) ->
 def other_names(person: Person, records=None) -> list[str]:
     """Every name a source knows the person by, other than the name shown at the top."""
     records = live_records(person.id) if records is None else records
-    main = person.full_name.casefold()
+    main = name_rules.fold(person.full_name)
     seen: dict[str, str] = {}
     for record in records:
         names = [f"{record.first_name} {record.last_name}".strip()]
         names += [n.strip() for n in record.other_names.replace(";", ",").split(",")]
         for name in names:
-            key = " ".join(name.split()).casefold()
+            key = name_rules.fold(name)  # "Strauß" and "Strauss" are one name
             if key and key != main and key not in seen:
                 seen[key] = " ".join(name.split())
     return sorted(seen.values(), key=str.casefold)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from familycontext.identity import dates, nhs, postcodes
 
 
 class FieldProblem(ValueError):
@@ -17,7 +18,6 @@ _GENDERS = {
     "other": "Other", "o": "Other", "non-binary": "Other", "nonbinary": "Other",
     "unknown": "Unknown", "u": "Unknown", "not known": "Unknown", "not stated": "Unknown", "": "Unknown",
 }
-_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
 
 
 def text(value: str, max_length: int = 200) -> str:
@@ -28,13 +28,10 @@ def text(value: str, max_length: int = 200) -> str:
 
 
 def iso_date(value: str) -> date | None:
-    value = value.strip()
-    if not value:
-        return None
     try:
-        return date.fromisoformat(value[:10]) if len(value) >= 10 and value[4] == "-" else date.fromisoformat(value)
-    except ValueError:
-        raise FieldProblem(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        return dates.iso(value)
+    except ValueError as exc:
+        raise FieldProblem(str(exc)) from None
 
 
 def required_date(value: str) -> date:
@@ -64,34 +61,18 @@ def gender(value: str) -> str:
 
 def postcode(value: str) -> str:
     """UK postcode in its standard spacing; an unrecognisable one is kept as given (counted in the report)."""
-    compact = re.sub(r"[^A-Za-z0-9]", "", value).upper()
-    if not compact:
-        return ""
-    match = _POSTCODE.match(compact)
-    if match:
-        return f"{match.group(1)} {match.group(2)}"
-    if len(compact) > 8:
+    if postcodes.parse(value) is None and len(postcodes.compact(value)) > 8:
         raise FieldProblem(f"{value!r} is not a postcode")
-    return compact
-
-
-def nhs_number_is_valid(digits: str) -> bool:
-    """The NHS number's modulus 11 check digit."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
+    return postcodes.standard(value)
 
 
 def nhs_number(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", value)
-    if not digits:
-        return ""
-    if not nhs_number_is_valid(digits):
-        raise FieldProblem(f"{value!r} is not a valid NHS number (check digit)")
-    return digits
+    """The ten digits, "" when blank; a bad check digit or a placeholder such as 0000000000 is a
+    problem (the field is blanked and the reason counted in the data-quality report)."""
+    problem = nhs.problem(value)
+    if problem:
+        raise FieldProblem(f"{value.strip()!r} is {problem}")
+    return nhs.digits(value)
 
 
 def choice(value: str, allowed: dict[str, str], *, blank: str | None = None) -> str:

@@ -19,10 +19,11 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from familycontext.identity import dates
 from familycontext.sources.errors import BundleError
 from familycontext.sources.manifest import Manifest, build_manifest, read_manifest_data
 from familycontext.sources.reader import SourceRow, hash_files, read_spec_rows, required_columns
@@ -37,15 +38,9 @@ DATE_COLUMNS = frozenset({
 })
 MANIFEST_KEYS = ("source", "source_name", "date_current_as_of", "coverage_start", "coverage_end",
                  "coverage_area", "coverage_explanation")
-NAMED_FORMATS = {
-    "dd/mm/yyyy": "%d/%m/%Y", "dd-mm-yyyy": "%d-%m-%Y", "dd.mm.yyyy": "%d.%m.%Y", "dd/mm/yy": "%d/%m/%y",
-    "mm/dd/yyyy": "%m/%d/%Y", "yyyy-mm-dd": "%Y-%m-%d", "iso": "%Y-%m-%d", "yyyymmdd": "%Y%m%d",
-    "yyyy/mm/dd": "%Y/%m/%d", "dd mon yyyy": "%d %b %Y", "dd month yyyy": "%d %B %Y", "excel": "excel",
-}
 ENTRY_KEYS = {"file", "sheet", "encoding", "delimiter", "where", "join", "repeat", "skip_when", "skip_when_blank",
               "columns", "date_formats"}
 COLUMN_KEYS = {"column", "columns", "value", "codes", "default", "derive", "other", "date_formats"}
-_EXCEL_EPOCH = date(1899, 12, 30)
 _PLACEHOLDER = re.compile(r"\{(date_current_as_of|coverage_start|coverage_end)\}")
 
 
@@ -67,34 +62,17 @@ def date_format_list(values: object, where: str) -> list[str]:
     out = []
     for value in values:
         text = str(value).strip()
-        fmt = NAMED_FORMATS.get(text.lower(), text if "%" in text else None)
+        fmt = dates.NAMED_FORMATS.get(text.lower(), text if "%" in text else None)
         if fmt is None:
             raise BundleError(f"{where}: date format {text!r} is not known (use one of "
-                              f"{', '.join(NAMED_FORMATS)}, or a strftime pattern like '%d/%m/%Y')")
+                              f"{', '.join(dates.NAMED_FORMATS)}, or a strftime pattern like '%d/%m/%Y')")
         out.append(fmt)
     return out
 
 
-def _describe(formats: list[str]) -> str:
-    names = {v: k for k, v in NAMED_FORMATS.items() if k != "iso"}
-    return " or ".join(dict.fromkeys(names.get(f, f) for f in formats))
-
-
 def parse_date(value: str, formats: list[str]) -> date:
     """A date in any of the formats (tried in order); ISO YYYY-MM-DD is always understood."""
-    text = value.strip()
-    first = text.split("T")[0].split(" ")[0] if re.match(r"^\d{4}-\d\d-\d\dT", text) or " " in text else text
-    for fmt in [*formats, "%Y-%m-%d"]:
-        if fmt == "excel":
-            if re.fullmatch(r"\d{1,6}(\.\d+)?", text) and 1 <= float(text) < 2958466:
-                return _EXCEL_EPOCH + timedelta(days=int(float(text)))
-            continue
-        for candidate in (text, first):
-            try:
-                return datetime.strptime(candidate, fmt).date()
-            except ValueError:
-                continue
-    raise ValueError(f"{value!r} is not a date in the form {_describe(formats)}")
+    return dates.in_formats(value, formats)
 
 
 def to_iso(value: str, formats: list[str]) -> tuple[str, str | None]:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
+from familycontext.identity import contact, nhs
+
 if TYPE_CHECKING:
     from familycontext.config import Configuration
     from familycontext.sources.loader import ParsedBundle
@@ -23,8 +25,6 @@ if TYPE_CHECKING:
 _HOUSE_NUMBER = re.compile(r"\d|flat|apartment|house|cottage|farm|lodge|court|hall", re.I)
 _STREET = re.compile(r"\b(road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|grove|place|crescent|court|"
                      r"terrace|gardens|hill|row|walk|square|rise|mews|view|park|green)\b", re.I)
-_UK_PHONE = re.compile(r"^(?:\+44|0044|0)\d{9,10}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _share(count: int, total: int) -> float:
@@ -35,18 +35,9 @@ def _mean(count: int, total: int) -> float:
     return round(count / total, 2) if total else 0.0
 
 
-def _phone(value: str) -> str:
-    return re.sub(r"[\s().-]", "", value or "")
-
-
-def phone_is_valid_uk(value: str) -> bool:
-    """10–11 digits (SPEC 3.1), written nationally (0...) or internationally (+44...)."""
-    return bool(_UK_PHONE.match(_phone(value)))
-
-
 def _contacts(rows: list[Any]) -> dict[str, float]:
     n = len(rows)
-    phones = [_phone(r.values.get("contact_phone", "")) for r in rows]
+    phones = [(r.values.get("contact_phone") or "").strip() for r in rows]
     emails = [r.values.get("contact_email", "") for r in rows]
     return {
         "with_contact_name": _share(sum(bool(r.values.get("contact_name")) for r in rows), n),
@@ -55,9 +46,10 @@ def _contacts(rows: list[Any]) -> dict[str, float]:
             sum(bool(r.values.get("contact_name")) and bool(r.values.get("contact_role")) for r in rows), n
         ),
         "with_contact_phone": _share(sum(bool(p) for p in phones), n),
-        "valid_uk_phone": _share(sum(bool(_UK_PHONE.match(p)) for p in phones if p), sum(bool(p) for p in phones)),
+        # The card's tel: link follows the same rule (identity.contact).
+        "valid_uk_phone": _share(sum(contact.is_uk_phone(p) for p in phones if p), sum(bool(p) for p in phones)),
         "with_contact_email": _share(sum(bool(e) for e in emails), n),
-        "valid_email": _share(sum(bool(_EMAIL.match(e)) for e in emails if e), sum(bool(e) for e in emails)),
+        "valid_email": _share(sum(contact.is_email(e) for e in emails if e), sum(bool(e) for e in emails)),
     }
 
 
@@ -183,6 +175,13 @@ def _adult_social_care(parsed: ParsedBundle, n: int, today: date) -> dict[str, A
     }
 
 
+def _nhs_refused(parsed: ParsedBundle) -> dict[str, int]:
+    """NHS numbers the loader blanked, by reason (identity.nhs): never the numbers themselves."""
+    reasons = [text for _, row in parsed.warnings for column, text in row.warnings if column == "nhs_number"]
+    placeholders = sum(nhs.PLACEHOLDER in text for text in reasons)
+    return {"check_digit": len(reasons) - placeholders, "placeholder": placeholders}
+
+
 def _identity(parsed: ParsedBundle, today: date) -> dict[str, Any]:
     records = list(parsed.records.values())
     n = len(records)
@@ -206,6 +205,7 @@ def _identity(parsed: ParsedBundle, today: date) -> dict[str, Any]:
             sum(bool(a) and not r.get("postcode") for a, r in zip(addresses, records, strict=True)), n
         ),
         "with_nhs_number": _share(sum(bool(r.get("nhs_number")) for r in records), n),
+        "nhs_numbers_refused": _nhs_refused(parsed),
         "duplicate_record_ids": sum(1 for _, reason in problems if "already appears" in reason),
         "impossible_dates_of_birth": sum(
             1 for c, reason in problems if c == "date_of_birth" and ("future" in reason or "120 years" in reason)

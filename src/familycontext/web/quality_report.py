@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
     "previous_records": "People in the snapshot that was live before",
     "change_against_previous": "Change in people against that snapshot",
     # identity
+    "nhs_numbers_refused": "NHS numbers refused and blanked (wrong check digit, or a placeholder like 0000000000)",
     "with_first_name": "Records with a first name",
     "with_last_name": "Records with a family name",
     "with_date_of_birth": "Records with a date of birth",

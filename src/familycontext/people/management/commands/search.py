@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from familycontext.identity.dates import typed as date_of_birth
 from familycontext.people.matching import find_people, resolve_identifier
 from familycontext.people.models import Person
-from familycontext.people.normalise import date_of_birth
 
 BATCH_RESULTS = 10
 

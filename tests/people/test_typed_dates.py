@@ -1,4 +1,4 @@
-"""Dates of birth as referral forms and spreadsheets write them (people.normalise.date_of_birth)."""
+"""Dates of birth as referral forms and spreadsheets write them (identity.dates.typed)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from familycontext.people.normalise import date_of_birth
+from familycontext.identity.dates import typed as date_of_birth
 
 TODAY = date(2025, 6, 1)
 
