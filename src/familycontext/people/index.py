@@ -26,7 +26,7 @@ from familycontext.identity import nhs
 from familycontext.identity.names import Word, nickname_forms, words
 from familycontext.identity.names import sound as phonetic
 from familycontext.people.models import NameKey, SearchEntry
-from familycontext.people.readmodel import SOURCE_PRIORITY
+from familycontext.people.priority import SOURCE_PRIORITY
 from familycontext.sources.models import SourceRecord
 
 RECORD_FIELDS = ("person_id", "record_id", "first_name", "last_name", "other_names", "date_of_birth",

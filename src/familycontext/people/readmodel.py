@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 
 from familycontext.people.models import Person
+from familycontext.people.priority import SOURCE_PRIORITY
 from familycontext.sources.models import SourceRecord
 
-SOURCE_PRIORITY = {"cms": 0, "school": 1, "adult_social_care": 2, "housing": 3, "police": 4}
 FIELDS = ("person_id", "record_id", "first_name", "last_name", "date_of_birth", "gender", "address", "postcode",
           "nhs_number", "restricted", "snapshot__source__service")
 

@@ -9,10 +9,8 @@ transaction, so a load killed part way leaves the previous snapshot live and int
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +18,6 @@ from django.utils import timezone
 from familycontext.config import Configuration
 from familycontext.config import current as current_configuration
 from familycontext.sources.errors import BundleError
-from familycontext.sources.manifest import Manifest
 from familycontext.sources.mapping import Part, discover_parts
 from familycontext.sources.models import (
     AscInvolvement,
@@ -36,6 +33,7 @@ from familycontext.sources.models import (
     Source,
     SourceRecord,
 )
+from familycontext.sources.parsed import ParsedBundle, Rejected
 from familycontext.sources.quality import quality_report
 from familycontext.sources.rows import CheckedRow, check_row
 from familycontext.sources.services import IDENTITY_COLUMNS
@@ -56,41 +54,6 @@ IDENTITY_FIELDS = [c for c in IDENTITY_COLUMNS if c != "record_id"] + ["restrict
 BATCH = 5000
 
 Progress = Callable[[str, int], None]
-
-
-@dataclass
-class Rejected:
-    """A row that failed validation, with what the file said and the file's own column names."""
-
-    file: str
-    row: CheckedRow
-    original: dict[str, str]
-    labels: dict[str, str] = field(default_factory=dict)
-
-    def label(self, column: str) -> str:
-        return self.labels.get(column, column)
-
-
-@dataclass
-class ParsedBundle:
-    """A bundle (or one service's part of it) read and validated in memory, not yet written."""
-
-    manifest: Manifest
-    files: list[str]
-    content_hash: str
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
-    rows: dict[tuple[str, str], list[CheckedRow]] = field(default_factory=dict)
-    rejected: list[Rejected] = field(default_factory=list)
-    warnings: list[tuple[str, CheckedRow]] = field(default_factory=list)
-    rows_read: int = 0
-    mapping: str = ""
-    notes: list[str] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=dict)
-    detected: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def rejected_share(self) -> float:
-        return len(self.rejected) / self.rows_read if self.rows_read else 0.0
 
 
 def find_parts(bundle: Path, *, mapping: str | None = None) -> list[Part]:

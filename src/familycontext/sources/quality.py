@@ -19,8 +19,8 @@ from familycontext.identity import contact, nhs
 
 if TYPE_CHECKING:
     from familycontext.config import Configuration
-    from familycontext.sources.loader import ParsedBundle
     from familycontext.sources.models import Snapshot
+    from familycontext.sources.parsed import ParsedBundle
 
 _HOUSE_NUMBER = re.compile(r"\d|flat|apartment|house|cottage|farm|lodge|court|hall", re.I)
 _STREET = re.compile(r"\b(road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|grove|place|crescent|court|"
