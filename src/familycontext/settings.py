@@ -100,7 +100,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and \
         os.environ.get("FAMILYCONTEXT_PG_PREPARED", "1") == "1":
     # Server-side parameters, and statements prepared once per connection after their second use:
     # the same few queries run on every request, so PostgreSQL stops parsing and planning them
-    # each time (issue 9). FAMILYCONTEXT_PG_PREPARED=0 turns it off (e.g. behind PgBouncer in
+    # each time (docs/adr/0002). FAMILYCONTEXT_PG_PREPARED=0 turns it off (e.g. behind PgBouncer in
     # transaction mode before 1.21, which cannot keep prepared statements).
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -125,7 +125,7 @@ PASSWORD_HASHERS = [
 ]
 # Axes first: it refuses a locked-out username before the password is even checked.
 # accounts.backends.UserBackend is Django's ModelBackend, loading the user, its live session and
-# its roles in one query on each request (issue 9).
+# its roles in one query on each request (docs/adr/0002).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "familycontext.accounts.backends.UserBackend",
@@ -161,7 +161,7 @@ WHITENOISE_USE_FINDERS = True
 # SESSION_INACTIVITY_TIMEOUT / SESSION_ABSOLUTE_LIMIT (seconds) override the two, for tests only.
 SESSION_COOKIE_AGE = CONFIG.sessions.absolute_limit_hours * 3600
 # Written when changed, not on every request: accounts.sessions.touch records activity at most
-# once a minute (issue 9). Django's database store, read and updated with plain SQL.
+# once a minute (docs/adr/0002). Django's database store, read and updated with plain SQL.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ENGINE = "familycontext.accounts.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -2,7 +2,7 @@
 
 Every request loads the user, then the session policy reads the user's live-session token and
 the pages read the user's roles: three ORM queries, each costing more Python than the database
-spends answering it. ``get_user`` reads all three in one query (issue 9), so they stay exactly
+spends answering it. ``get_user`` reads all three in one query (docs/adr/0002), so they stay exactly
 as current as before — read fresh on every request, never cached across requests — at a third
 of the cost.
 """

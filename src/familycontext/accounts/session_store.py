@@ -2,7 +2,7 @@
 
 Every signed-in request reads its session and many write it. Through the ORM each costs several
 times more Python than the database spends on it, and each update is wrapped in its own
-transaction (issue 9). Same table, same data, same expiry and the same errors as
+transaction (docs/adr/0002). Same table, same data, same expiry and the same errors as
 ``django.contrib.sessions.backends.db``: only the reading and the updating of an existing session
 are rewritten; creating, deleting and clearing expired sessions are Django's own.
 """

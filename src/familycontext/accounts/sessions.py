@@ -111,7 +111,7 @@ def touch_interval_seconds() -> int:
     """How stale the recorded activity may get before a request records it again: a tenth of the
     inactivity time-out, at most a minute.
 
-    Recording it on every request meant writing the session on every request (issue 9). Recording
+    Recording it on every request meant writing the session on every request (docs/adr/0002). Recording
     it at most once a minute can only end an idle session *earlier* (by under a minute of the 15),
     never later.
     """

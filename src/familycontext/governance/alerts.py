@@ -81,7 +81,7 @@ def _views_up_to(entry: AuditEntry, since, most: int) -> tuple[int, bool]:
 
     Runs on every person view, so it is one plain statement (the ORM's query building cost more
     than the count), and the count stops past the limit: a busy hour costs no more than a quiet
-    one (issue 9). Uses the index on (user_id, action, at).
+    one (docs/adr/0002). Uses the index on (user_id, action, at).
     """
     q = connection.ops.quote_name
     at = AuditEntry._meta.get_field("at")

@@ -73,7 +73,7 @@ def locked_head() -> AuditChainHead:
     """The chain head, locked for this transaction (created first if a flush removed it).
 
     The head exists on every write but the first, so it is created only when missing: one
-    query fewer on each audited request (issue 9).
+    query fewer on each audited request (docs/adr/0002).
     """
     if connection.vendor == "sqlite":
         # Take SQLite's write lock now (waiting for other writers) rather than on the first write,
@@ -90,7 +90,7 @@ def locked_head() -> AuditChainHead:
 
 # Appending runs on every audited request, so its three statements are plain SQL written once per
 # database vendor: through the ORM they cost several times more Python than the database spends
-# on them (issue 9). What is written, and the lock, are exactly as before.
+# on them (docs/adr/0002). What is written, and the lock, are exactly as before.
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
@@ -196,7 +196,7 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
 def _insert_one_and_move_head(entry: AuditEntry, sequence: int, last_hash: str) -> None:
     """PostgreSQL: the entry's INSERT and the head's UPDATE in one statement (a data-modifying
     WITH), still inside ``append``'s transaction and under its lock: one round trip fewer on
-    every audited request (issue 9)."""
+    every audited request (docs/adr/0002)."""
     sql = _sql()
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _INSERT_FIELDS]
     with connection.cursor() as cursor:

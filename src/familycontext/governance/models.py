@@ -102,10 +102,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
         # Every audited request inserts a row, so each index here is paid for on the busiest
         # write path: declared in Meta (no PostgreSQL "_like" copies of the text columns, which
-        # nothing searches by prefix), and none the others cover (issue 9).
+        # nothing searches by prefix), and none the others cover (docs/adr/0002).
         indexes = [
             # The "many views in an hour" alert counts one user's person views of the last hour
-            # on every person view: without this it read all of the user's entries (issue 9).
+            # on every person view: without this it read all of the user's entries (docs/adr/0002).
             # It also serves the audit screen's filter by user.
             models.Index(fields=["user_id", "action", "at"], name="audit_user_action_at"),
             # "Who viewed this person" and the screen's person filter, newest first.

@@ -30,7 +30,7 @@ def restricted_ids(person_ids: Iterable[str]) -> set[str]:
     if not ids:
         return set()
     newest: dict[str, bool] = {}
-    # A plain statement: a page of results asks this on every request (issue 9).
+    # A plain statement: a page of results asks this on every request (docs/adr/0002).
     connection = connections[router.db_for_read(Restriction)]
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -49,7 +49,7 @@ ANNOTATION = "data_manager_restricted"
 
 def with_restriction(people: QuerySet) -> QuerySet:
     """People with the data manager's latest decision read in the same query, so that
-    ``is_restricted`` needs no query of its own (issue 9)."""
+    ``is_restricted`` needs no query of its own (docs/adr/0002)."""
     newest = Restriction.objects.filter(person_id=OuterRef("pk")).order_by("-at", "-id").values("restricted")[:1]
     return people.annotate(**{ANNOTATION: Subquery(newest)})
 
@@ -61,7 +61,7 @@ def get_with_restriction(model: type[Model], pk: str) -> Model | None:
     """``with_restriction(model.objects).get(pk=pk)`` in one plain statement; None if none.
 
     The person and card pages read their subject this way on every request: through the ORM,
-    the subquery made it the costliest query of the page to build (issue 9).
+    the subquery made it the costliest query of the page to build (docs/adr/0002).
     """
     reader = _READERS.get(model)
     if reader is None:

@@ -1,7 +1,7 @@
 """Model instances read with one plain statement, for the few queries every request makes.
 
 Building a query through the ORM costs several times more Python than the database spends on a
-one-row lookup: 0.3–0.5 ms per query on the person page (issue 9). ``ModelReader`` writes the
+one-row lookup: 0.3–0.5 ms per query on the person page (docs/adr/0002). ``ModelReader`` writes the
 column list once, and turns each row into the same instance the ORM would (``Model.from_db``,
 with the database's converters, e.g. SQLite's booleans and dates). The caller writes the
 ``FROM`` and ``WHERE`` with ``%s`` parameters, as with any cursor.

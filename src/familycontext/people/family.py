@@ -145,7 +145,7 @@ def same_address(person: Person, exclude: set[str] | None = None,
         return any(postcode == pc and same_place(address, a) for a, pc in keys)
 
     # Plain statements: this runs on every person page, and the ORM's building of these two
-    # queries cost more than the database's work (issue 9). The postcode expression is the one
+    # queries cost more than the database's work (docs/adr/0002). The postcode expression is the one
     # the index sourcerecord_postcode_key is built on, literally, so the index is used.
     connection = _PEOPLE.database()
     q = connection.ops.quote_name

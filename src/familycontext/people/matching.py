@@ -357,7 +357,7 @@ def _candidates(keys: set[tuple[str, str]], seen: set[str]) -> list[tuple[str, s
     """Search entries of the people holding any of ``keys`` (not already ``seen``), in one statement.
 
     Plain SQL rather than the ORM: building the keys' query cost more Python than the database
-    spent answering it, about a tenth of all the server's CPU under the load test (issue 9).
+    spent answering it, about a tenth of all the server's CPU under the load test (docs/adr/0002).
     On PostgreSQL the keys go as two arrays, so every search is the same prepared statement
     whatever its number of keys; SQLite gets the ``kind = ? AND key IN (...)`` form its planner
     reads from the (kind, key, person_id) index.

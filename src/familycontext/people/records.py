@@ -34,7 +34,7 @@ def live_records(person_id: str, snapshots: Sequence[Snapshot] | None = None) ->
 
     The snapshots come from ``sources.live`` (shared, read-only objects) rather than a join, and
     the records with one plain statement: the ORM's building of this query cost more than the
-    rest of the lookup on every person page (issue 9).
+    rest of the lookup on every person page (docs/adr/0002).
     """
     # In the database's order of source names; ``snapshots``: ``live_snapshots()`` when the
     # caller has read it already this request.

@@ -28,7 +28,7 @@ class FoundPeople(Sequence):
     """The people a search found, best first. Person rows are read only for the slice asked for.
 
     A page of results shows 20 of up to 200 people found: reading all 200 through the ORM cost
-    more than the search itself (issue 9). ``len()`` counts them all without reading any;
+    more than the search itself (docs/adr/0002). ``len()`` counts them all without reading any;
     slicing (as Django's ``Paginator`` does) reads that slice's people in one plain statement.
     Each Person carries ``match_strength`` (words, e.g. "Strong match"), ``match_evidence`` (what
     it rests on, e.g. "Exact name, no date of birth recorded") and ``match_score`` (0–1).

@@ -2,7 +2,7 @@
 
 Every person page and card needs the live snapshots (which source, how current). Through the ORM
 that was a query costing several times more Python than the database spent on it, and its result
-is the same for every request until a load goes live (issue 9). Each call still reads the live
+is the same for every request until a load goes live (docs/adr/0002). Each call still reads the live
 snapshots' rows afresh, in one plain statement: the rows themselves are the version. Only when
 they differ from the last ones seen by this process are new ``Snapshot`` and ``Source`` objects
 built. So a load going live, a source renamed or a snapshot edited by hand shows at the next

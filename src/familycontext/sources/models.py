@@ -122,7 +122,7 @@ class SourceRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["snapshot", "record_id"], name="record_id_unique_in_snapshot")]
         indexes = [
             # people.family.same_address looks records up by postcode without spaces, upper case:
-            # without this index every person page read every live record (issue 9 load test).
+            # without this index every person page read every live record (docs/adr/0002).
             models.Index(Replace(Upper("postcode"), Value(" "), Value("")), name="sourcerecord_postcode_key"),
         ]
 

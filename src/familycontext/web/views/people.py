@@ -37,7 +37,7 @@ DETAIL_ACTIONS = {
 
 
 def subject_or_404(person_id: str) -> Person:
-    """The person with the data manager's restriction read in the same statement (issue 9)."""
+    """The person with the data manager's restriction read in the same statement (docs/adr/0002)."""
     subject = restrictions.get_with_restriction(Person, person_id)
     if subject is None:
         raise Http404("No such person")
