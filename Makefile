@@ -66,12 +66,14 @@ lint: install-dev
 
 PYTEST := $(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
 
-# The whole suite twice: on the embedded SQLite default, then on a PostgreSQL server started for it.
+# Every test once on the embedded SQLite default, then the tests that touch the database (marked
+# `db` by tests/conftest.py) again on a PostgreSQL server started for them: the rest (linkage,
+# rules, synth, identity) do not depend on the database vendor.
 test: install-dev system-deps lint
-	@echo "== tests on SQLite"
+	@echo "== every test, on SQLite"
 	$(PYTEST)
-	@echo "== tests on PostgreSQL"
-	./scripts/with-postgres $(PYTEST)
+	@echo "== database tests (-m db), on PostgreSQL"
+	./scripts/with-postgres $(PYTEST) -m db
 
 test-fast: install-dev
 	$(BIN)/pytest -p no:cacheprovider -m "not browser"
