@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 
 from familycontext.config import current as current_configuration
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "familycontext.web",
     "familycontext.api",
     "ninja",  # only for its bundled Swagger UI static files (api/docs.py renders the page)
+    "corsheaders",  # api.cors_allowed_origins (off unless origins are listed)
     "familycontext.synth",
     "axes",  # lockout after repeated failed sign-ins (accounts.lockout)
     "django_otp",  # TOTP second factor (accounts.second_factor)
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "familycontext.web.security.SecurityHeadersMiddleware",  # outside the rest: errors and static too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that answers: preflights too
     "familycontext.api.cookies.ContractSessionCookieMiddleware",  # FCSESSIONID on /api/ (docs/api.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +82,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "familycontext.urls"
+
+# CORS (django-cors-headers) for councils that serve a client from another origin: only the origins
+# in api.cors_allowed_origins, only /api/, with the session cookie (the reference client sends it).
+CORS_ALLOWED_ORIGINS = list(CONFIG.api.cors_allowed_origins)
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_ALLOW_HEADERS = (*cors_default_headers, "cache-control", "x-reason-cms-id", "x-reason-type",
+                      "x-reason-text")
 
 TEMPLATES = [
     {

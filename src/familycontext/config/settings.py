@@ -8,6 +8,7 @@ names the key, because a silently ignored typo in a police window is a data-prot
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,7 @@ NON_SAFEGUARDING_OFFENCES = [
 ]
 
 NonNegInt = Annotated[int, Field(ge=0)]
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -247,6 +249,17 @@ class Api(_Section):
     bearer_user_claim: str = ""
     # The 2021 reference UI's production build, served at /FamilyContext/ (docs/api.md); blank: not served.
     reference_ui_folder: str = ""
+    # Other origins whose pages may call /api/ with the user's cookie (CORS); empty: none (default).
+    cors_allowed_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin: give scheme and host (and port) only, "
+                                 "like https://familycontext-ui.example.gov.uk; '*' is not allowed")
+        return origins
 
     @field_validator("reference_ui_folder")
     @classmethod
