@@ -126,6 +126,50 @@ def test_identity_checks_allow_typos_nicknames_and_sound_alikes() -> None:
     assert _conflicts([{}, {"first_name": "Oliver"}]) == [(0, 1)]
 
 
+def test_each_conflict_names_the_check_that_keeps_it_apart_and_checks_can_be_switched_off() -> None:
+    import duckdb
+
+    from familycontext.linkage.clustering import identity_conflict_checks
+    from familycontext.linkage.standardise import standardise_table
+
+    base = {
+        "source": "s",
+        "first_name": "Francis",
+        "last_name": "Kowalczyk",
+        "date_of_birth": "2015-03-17",
+        "gender": "M",
+        "postcode": "SK3 8AE",
+        "address": "22 Hardman Street",
+        "nhs_number": "",
+    }
+    rows = [
+        {},
+        {"first_name": "Frances", "gender": "F"},
+        {"date_of_birth": "1981-09-02"},
+        {"first_name": "Oliver"},
+        {"nhs_number": "9434765919"},
+        {"nhs_number": "9434765870"},
+    ]
+    frame = pd.DataFrame([base | {"record_id": str(i)} | r for i, r in enumerate(rows)])
+    con = duckdb.connect()
+    con.register("records", standardise_table(frame))
+    con.register("tentative", pd.DataFrame({"rid": range(len(rows)), "root": 0}))
+    named = {(a, b): c for a, b, c in identity_conflict_checks(con, "records", "tentative")}
+    assert named[(0, 1)] == "gender" and named[(0, 2)] == "date_of_birth"
+    assert named[(0, 3)] == "first_name" and named[(4, 5)] == "nhs_number"
+    without = {
+        (a, b): c
+        for a, b, c in identity_conflict_checks(
+            con, "records", "tentative", ["first_name", "nhs_number"]
+        )
+    }
+    assert (0, 1) not in without and (0, 2) not in without  # those checks are off
+    assert without[(0, 3)] == "first_name" and without[(4, 5)] == "nhs_number"
+    assert without[(2, 3)] == "first_name"  # named by date of birth while that check is on
+    assert named[(2, 3)] == "date_of_birth"
+    assert not identity_conflict_checks(con, "records", "tentative", [])
+
+
 def test_identity_checks_keep_different_valid_nhs_numbers_apart() -> None:
     assert _conflicts([{"nhs_number": "9434765919"}, {"nhs_number": "9434765870"}]) == [(0, 1)]
     assert _conflicts([{"nhs_number": "9434765919"}, {"nhs_number": "9434765918"}]) == []

@@ -27,15 +27,21 @@ def test_good_bundle_becomes_the_live_snapshot(tmp_path):
     assert set(SourceRecord.objects.filter(snapshot=snap).values_list("record_id", flat=True)) == {"C0", "C1", "C2"}
 
 
-def test_malformed_date_quarantines_that_row_naming_file_row_and_column(tmp_path):
+def test_an_impossible_date_of_birth_is_blanked_and_counted_not_the_row_lost(tmp_path):
     rows = _people(30)
     rows[4]["date_of_birth"] = "31/02/2015"
+    rows[7]["date_of_birth"] = "1906-02-29"
     load = load_bundle(write_bundle(tmp_path / "cms", "cms", {"people": rows}))
     assert load.outcome == Load.Outcome.LOADED
-    bad = QuarantinedRow.objects.get(load=load)
-    assert (bad.file, bad.row_number, bad.field) == ("people.csv", 6, "date_of_birth")
-    assert "31/02/2015" in bad.reason
-    assert _live().record_count == 29
+    assert not QuarantinedRow.objects.filter(load=load).exists()
+    assert _live().record_count == 30
+    kept = SourceRecord.objects.get(snapshot=_live(), record_id=rows[4]["record_id"])
+    assert kept.date_of_birth is None and kept.first_name == rows[4]["first_name"]
+    identity = load.quality_report["identity"]
+    assert identity["impossible_dates_of_birth"] == 2
+    first = identity["impossible_dates_of_birth_first_rows"]
+    assert first[0].startswith("people.csv row 6: ") and "31/02/2015" in first[0]
+    assert "people.csv row 9: " in first[1] and "1906-02-29" in first[1]
 
 
 def test_missing_required_column_refuses_bundle_and_keeps_live_snapshot(tmp_path):
@@ -51,7 +57,7 @@ def test_missing_required_column_refuses_bundle_and_keeps_live_snapshot(tmp_path
 def test_over_threshold_reject_rate_refuses_whole_bundle(tmp_path, settings):
     rows = _people(10)
     for r in rows[:3]:
-        r["date_of_birth"] = "not a date"
+        r["first_name"] = r["last_name"] = ""
     load = load_bundle(write_bundle(tmp_path / "cms", "cms", {"people": rows}))
     assert load.outcome == Load.Outcome.REFUSED and "30.0%" in load.message
     assert _live() is None

@@ -248,6 +248,15 @@ def test_queue_lists_undecided_pairs(manager, review_pair):
     page = manager.get("/data/matches").content.decode()
     assert "1 pair to review" in page and "93.0%" in page
     assert "Children&#39;s Case Management, record CMS7" in page and "Exampleshire Police, record POL9" in page
+    assert "Why it is here" in page and "Between the thresholds" in page
+
+
+def test_a_pair_kept_apart_says_which_check_kept_it_apart(manager, review_pair):
+    review_pair.reason, review_pair.match_probability = "date_of_birth", 0.997
+    review_pair.save()
+    assert "Kept apart: dates of birth" in manager.get("/data/matches").content.decode()
+    page = manager.get(f"/data/matches/{review_pair.pk}").content.decode()
+    assert "kept apart automatically because the dates of birth differ" in page
 
 
 def test_pair_is_shown_side_by_side_with_differences_and_evidence_in_words(manager, review_pair):

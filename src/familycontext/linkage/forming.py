@@ -20,13 +20,13 @@ import pandas as pd
 import pyarrow as pa
 
 from familycontext.linkage.clustering import (
-    IDENTITY_CHECKS,
     Decision,
     UnionFind,
     cluster,
     identity_conflict_checks,
     pair_key,
 )
+from familycontext.linkage.policy import RULES, UNDATED_HOUSEMATES
 
 Pair = tuple[str, str]
 
@@ -114,14 +114,16 @@ def form_people(
     rid_r: Any,
     upper: float,
     decisions: Iterable[Decision] = (),
-    checks: Iterable[str] = IDENTITY_CHECKS,
+    rules: Iterable[str] = RULES,
 ) -> People:
-    """Links at or above ``upper`` into people, with identity ``checks`` and decisions obeyed.
+    """Links at or above ``upper`` into people, with decisions and the ``rules`` in force obeyed
+    (``policy.RULES``: the identity checks, and leaving an undated record between two people
+    on its own; a deployment's policy may switch some off).
 
     ``records`` names the standardised records table on ``con`` (row ``rid`` = position in
     ``ids``); ``rid_l``/``rid_r`` are each prediction's row numbers.
     """
-    decisions = list(decisions)
+    decisions, rules = list(decisions), set(rules)
     n = len(ids)
     row_of = {u: i for i, u in enumerate(ids)}
     linked = (predictions["match_probability"] >= upper).to_numpy()
@@ -139,7 +141,7 @@ def form_people(
     # Identity checks, in SQL, only inside tentative people with more than one record.
     con.register("tentative", pa.table({"rid": pa.array(range(n)), "root": root}))
     try:
-        found = identity_conflict_checks(con, records, "tentative", checks)
+        found = identity_conflict_checks(con, records, "tentative", rules)
     finally:
         con.unregister("tentative")
     conflicts = {pair_key(ids[a], ids[b]): check for a, b, check in found}
@@ -173,7 +175,7 @@ def form_people(
     decided_same = {u for a, b, same in decisions if same for u in (a, b)}
     ends = sorted({u for pair in outcome.skipped_links for u in pair} - decided_same)
     alone: set[str] = set()
-    if ends:
+    if ends and UNDATED_HOUSEMATES in rules:
         undated = {ids[r] for r in _undated(con, records, [row_of[u] for u in ends])}
         if undated:
             alone = undated - clear_winners(undated, local, outcome.cluster_of)

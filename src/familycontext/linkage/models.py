@@ -112,9 +112,18 @@ class ReviewPair(models.Model):
     same_person_now = models.BooleanField(
         default=False, help_text="joined anyway through other records"
     )
+    reason = models.CharField(
+        max_length=32,
+        default="band",
+        help_text="band (between the thresholds), or the check that kept a link apart:"
+        " first_name, date_of_birth, gender, nhs_number, chain, undated_housemates",
+    )
+    queue_order = models.PositiveIntegerField(
+        default=0, help_text="place in the queue: a calibration sample per reason first"
+    )
 
     class Meta:
-        ordering = ["-match_probability"]
+        ordering = ["queue_order", "-match_probability"]
 
 
 class LinkEvidence(models.Model):

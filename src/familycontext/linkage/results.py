@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,13 +12,18 @@ import pyarrow as pa
 
 from familycontext.linkage.clustering import Decision, pair_key
 from familycontext.linkage.forming import People
+from familycontext.linkage.policy import (
+    BAND,
+    EXPLORE_STEPS,
+    SWITCHABLE,
+    UNDATED_HOUSEMATES,
+    band_name,
+)
 
 # Why a pair is in the review queue: in the band between the thresholds, or scored as a link
 # and kept apart -- by an identity check (named), by a chain (the link would join records kept
 # apart through other records), or because one end is an undated record between two people.
-BAND = "band"
 CHAIN = "chain"
-UNDATED_HOUSEMATES = "undated_housemates"
 REVIEW_REASONS = (
     BAND,
     "first_name",
@@ -26,6 +33,10 @@ REVIEW_REASONS = (
     UNDATED_HOUSEMATES,
     "nhs_number",
 )
+# The queue asks first, per reason the policy can act on, a random sample of this many pairs
+# (less those already decided): what teaches most. Then the rest, likeliest first.
+CALIBRATION_SAMPLE = 100
+CALIBRATED = (BAND, *(f"band_below_{s}" for s in EXPLORE_STEPS), *SWITCHABLE)
 
 
 @dataclass
@@ -69,6 +80,7 @@ def clusters_frame(con: Any, records: str, label: list[int]) -> pd.DataFrame:
 class Outcome:
     links: pd.DataFrame
     review: pd.DataFrame
+    reasons: dict[tuple[str, str], str]  # every pair in the band or kept apart, decided or not
 
 
 def links_and_review(
@@ -78,8 +90,11 @@ def links_and_review(
     people: People,
     upper: float,
     decisions: list[Decision],
+    decided_by_reason: Mapping[str, int] | None = None,
+    lower: float = 0.0,
 ) -> Outcome:
-    """The links each person was joined by (decisions first), and the pairs left for review."""
+    """The links each person was joined by (decisions first), and the pairs left for review,
+    each with its reason, in the order the queue asks them (``queue_order``)."""
     label = people.label
     joined = pd.Series(
         [label[a] == label[b] for a, b in zip(rid_l.tolist(), rid_r.tolist(), strict=True)],
@@ -115,23 +130,61 @@ def links_and_review(
     decided = {pair_key(a, b) for a, b, _same in decisions}
     in_band = predictions["match_probability"] < upper
     kept_apart = ~in_band & ~joined  # scored as a link but cut by a conflict or a decision
-    undecided = pd.Series([p not in decided for p in pairs], index=predictions.index, dtype=bool)
-    queued = (in_band | kept_apart) & undecided
-    review = predictions[queued].copy()
-    review["same_person_now"] = joined[review.index]
-    review["reason"] = [
-        review_reason(p, bool(b), people)
-        for p, b, q in zip(pairs, in_band, queued, strict=True)
+    queued = (in_band | kept_apart).to_numpy()
+    reasons = {
+        p: review_reason(p, bool(b), people, band_name(float(prob), lower))
+        for p, b, q, prob in zip(
+            pairs, in_band, queued, predictions["match_probability"], strict=True
+        )
         if q
+    }
+    undecided = pd.Series([p not in decided for p in pairs], index=predictions.index, dtype=bool)
+    wanted = queued & undecided.to_numpy()
+    review = predictions[wanted].copy()
+    review["same_person_now"] = joined[review.index]
+    review["reason"] = [reasons[p] for p, w in zip(pairs, wanted, strict=True) if w]
+    review = review.sort_values("match_probability", ascending=False, kind="stable")
+    review["queue_order"] = queue_order(review, decided_by_reason or {})
+    review = review.sort_values("queue_order").reset_index(drop=True)
+    return Outcome(links, review, reasons)
+
+
+def queue_order(review: pd.DataFrame, decided_by_reason: Mapping[str, int]) -> list[int]:
+    """Each review pair's place in the queue (0 first), for ``review`` sorted likeliest first.
+
+    First a random calibration sample of each reason the policy can act on (``CALIBRATED``):
+    up to ``CALIBRATION_SAMPLE`` pairs less those of the reason already decided, taken in turn
+    across reasons, so each class's first decisions are an unbiased sample of it. The rest
+    follow, likeliest first. "Random" is a fixed hash of the pair: the same queue every run.
+    """
+    keys = [
+        zlib.crc32(f"{a}|{b}".encode())
+        for a, b in zip(review["unique_id_l"], review["unique_id_r"], strict=True)
     ]
-    review = review.sort_values("match_probability", ascending=False).reset_index(drop=True)
-    return Outcome(links, review)
+    by_reason: dict[str, list[int]] = {}
+    for i, reason in enumerate(review["reason"]):
+        by_reason.setdefault(reason, []).append(i)
+    sample: list[tuple[int, int, int]] = []  # (turn, reason's place, row)
+    for reason, rows in by_reason.items():
+        if reason not in CALIBRATED:
+            continue
+        want = max(0, CALIBRATION_SAMPLE - int(decided_by_reason.get(reason, 0)))
+        drawn = sorted(rows, key=lambda i: keys[i])[:want]
+        sample += [(turn, CALIBRATED.index(reason), i) for turn, i in enumerate(drawn)]
+    first = [i for _turn, _place, i in sorted(sample)]
+    chosen = set(first)
+    order = first + [i for i in range(len(review)) if i not in chosen]
+    place = [0] * len(review)
+    for position, i in enumerate(order):
+        place[i] = position
+    return place
 
 
-def review_reason(pair: tuple[str, str], in_band: bool, people: People) -> str:
-    """Why a pair is in the review queue (one of ``REVIEW_REASONS``)."""
+def review_reason(pair: tuple[str, str], in_band: bool, people: People, band: str = BAND) -> str:
+    """Why a pair is in the review queue (one of ``REVIEW_REASONS``, or a band below the
+    configured one: ``policy.band_name``)."""
     if in_band:
-        return BAND
+        return band
     check = people.conflicts.get(pair)
     if check is not None:
         return check

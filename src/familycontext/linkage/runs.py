@@ -153,6 +153,8 @@ def _publish(
                 match_weight=row["match_weight"],
                 evidence=result.evidence(row),
                 same_person_now=bool(row["same_person_now"]),
+                reason=row["reason"],
+                queue_order=int(row["queue_order"]),
             )
             for row in result.review.to_dict("records")
         ),

@@ -78,10 +78,19 @@ def _blank_to_none(series: pd.Series) -> pd.Series:
     return text.mask(text == "", pd.NA)
 
 
+def impossible_dates(df: pd.DataFrame) -> pd.Series:
+    """Which rows' date of birth is given but is no date as YYYY-MM-DD (1906-02-29, 1938-11-31,
+    OCR letters): linkage blanks them and counts them rather than refusing the file."""
+    dob = _blank_to_none(df["date_of_birth"])
+    parsed = pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce")
+    return (dob.notna() & parsed.isna()).astype(bool)
+
+
 def check_layout(df: pd.DataFrame, *, where: str = "input") -> None:
     """Raise LayoutError naming row and column for anything the linkage cannot read.
 
-    Rows are numbered as in a CSV file with a header (first data row = 2).
+    Rows are numbered as in a CSV file with a header (first data row = 2). One bad value never
+    refuses the file: impossible dates of birth are blanked (``impossible_dates``).
     """
     missing = [c for c in STANDARD_COLUMNS if c not in df.columns]
     if missing:
@@ -98,13 +107,6 @@ def check_layout(df: pd.DataFrame, *, where: str = "input") -> None:
     for idx in seps[seps].index[:5]:
         problems.append(
             f"{where}, row {int(idx) + 2}, column source: must not contain '{UNIQUE_ID_SEPARATOR}'"
-        )
-    dob = _blank_to_none(df["date_of_birth"])
-    parsed = pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce")
-    bad = dob.notna() & parsed.isna()
-    for idx in bad[bad].index[:5]:
-        problems.append(
-            f"{where}, row {int(idx) + 2}, column date_of_birth: {dob[idx]!r} is not a date as YYYY-MM-DD"
         )
     keys = source.fillna("") + UNIQUE_ID_SEPARATOR + record_id.fillna("")
     dupes = keys.duplicated() & record_id.notna()

@@ -93,7 +93,11 @@ def parse_part(part: Part, *, today: date | None = None, progress: Progress | No
             if progress and parsed.rows_read % 10_000 == 0:
                 progress("read", parsed.rows_read)
             row = check_row(spec, source_row.number, source_row.values, today)
-            row.problems[:0] = source_row.problems
+            row.problems[:0] = [p for p in source_row.problems if p[0] != "date_of_birth"]
+            unread_dob = [(c, f"{r}; left blank") for c, r in source_row.problems if c == "date_of_birth"]
+            if unread_dob:  # the mapping's words name the expected format: they replace the check's
+                row.warnings = [w for w in row.warnings if w[0] != "date_of_birth"] + unread_dob
+                row.values["date_of_birth"] = None
             rid = row.values.get("record_id", "")
             if row.ok and spec.person_bearing and key in ONE_ROW_PER_PERSON and rid in first_seen:
                 file, number = first_seen[rid]

@@ -188,6 +188,12 @@ def _identity(parsed: ParsedBundle, today: date) -> dict[str, Any]:
     genders = Counter(r.get("gender", "Unknown") for r in records)
     addresses = [r.get("address", "") for r in records]
     problems = [(c, reason) for item in parsed.rejected for c, reason in item.row.problems]
+    blanked_dobs = [
+        (file, row, reason)
+        for file, row in parsed.warnings
+        for c, reason in row.warnings
+        if c == "date_of_birth"
+    ]
     return {
         "with_first_name": _share(sum(bool(r.get("first_name")) for r in records), n),
         "with_last_name": _share(sum(bool(r.get("last_name")) for r in records), n),
@@ -207,9 +213,11 @@ def _identity(parsed: ParsedBundle, today: date) -> dict[str, Any]:
         "with_nhs_number": _share(sum(bool(r.get("nhs_number")) for r in records), n),
         "nhs_numbers_refused": _nhs_refused(parsed),
         "duplicate_record_ids": sum(1 for _, reason in problems if "already appears" in reason),
-        "impossible_dates_of_birth": sum(
-            1 for c, reason in problems if c == "date_of_birth" and ("future" in reason or "120 years" in reason)
-        ),
+        # Unreadable (1906-02-29, 1938-11-31, OCR letters), future or over 120 years ago: blanked, row kept.
+        "impossible_dates_of_birth": len(blanked_dobs),
+        "impossible_dates_of_birth_first_rows": [
+            f"{file} row {row.row_number}: {reason}" for file, row, reason in blanked_dobs[:5]
+        ],
         "dates_of_birth_over_100_years_ago": sum(
             1 for r in records if (d := r.get("date_of_birth")) is not None and d.year < today.year - 100
         ),

@@ -1,8 +1,9 @@
 """Validation of one row of one file into the clean values the models store (SPEC 3).
 
-Hard problems (a missing id, an unreadable date) send the row to quarantine. Soft problems (an
-NHS number whose check digit is wrong) blank that field and are counted in the data-quality report,
-so a person is not lost over a secondary field.
+Hard problems (a missing id, an unreadable date of an involvement) send the row to quarantine.
+Soft problems (an NHS number whose check digit is wrong, an impossible date of birth such as
+1906-02-29) blank that field and are counted in the data-quality report, so a person is not lost
+over one value.
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def _identity(raw: dict[str, str], row: CheckedRow, today: date) -> None:
     _try(row, "address", lambda s: f.text(s, 500), raw)
     if not v.get("first_name") and not v.get("last_name") and not row.problems:
         row.problems.append(("first_name", "the person has neither a first name nor a family name"))
-    _try(row, "date_of_birth", lambda s: f.date_of_birth(s, today), raw)
+    try:  # an impossible date of birth loses the date, never the person (counted in the report)
+        v["date_of_birth"] = f.date_of_birth(raw.get("date_of_birth", ""), today)
+    except FieldProblem as exc:
+        row.warnings.append(("date_of_birth", f"{exc}; left blank"))
+        v["date_of_birth"] = None
     _try(row, "gender", f.gender, raw)
     try:
         v["postcode"] = f.postcode(raw.get("postcode", ""))

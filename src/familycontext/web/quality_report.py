@@ -40,7 +40,8 @@ LABELS: dict[str, str] = {
     "address_without_postcode": "Addresses without a postcode",
     "with_nhs_number": "Records with a valid NHS number",
     "duplicate_record_ids": "Rows rejected for a duplicate record ID",
-    "impossible_dates_of_birth": "Rows rejected for an impossible date of birth (future, or over 120 years ago)",
+    "impossible_dates_of_birth": "Impossible dates of birth blanked, records kept (unreadable, future, or over 120 years ago)",
+    "impossible_dates_of_birth_first_rows": "First impossible dates of birth blanked",
     "dates_of_birth_over_100_years_ago": "Dates of birth over 100 years ago",
     # shared by services
     "current": "People with a current involvement",

@@ -33,6 +33,7 @@ from familycontext.people.linkage_view.review import (
     DecisionError,
     existing_decision,
     pair_reason,
+    reason_words,
     record_decision,
     review_queue,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "percent",
     "person_records",
     "plain_level",
+    "reason_words",
     "record_decision",
     "records_for",
     "review_queue",

@@ -19,24 +19,67 @@ def _decision_for(left: Any, right: Any) -> QuerySet[ReviewDecision]:
 
 
 def review_queue() -> QuerySet[ReviewPair]:
-    """Pairs the latest run left for review that no data manager has decided yet, likeliest first."""
+    """Pairs the latest run left for review that no data manager has decided yet, in the order
+    the run set: a random calibration sample of each reason first (what teaches the policy
+    most), then likeliest first."""
     decided = _decision_for(OuterRef("unique_id_l"), OuterRef("unique_id_r"))
     return (
         ReviewPair.objects.annotate(decided=Exists(decided))
         .filter(decided=False)
         .select_related("run")
-        .order_by("-match_probability", "pk")
+        .order_by("queue_order", "-match_probability", "pk")
     )
+
+
+# Why a pair is in the queue (``linkage.results.REVIEW_REASONS``), in words: short for the
+# queue's table, a sentence for the pair's page.
+REASON_WORDS = {
+    "band": (
+        "Between the thresholds",
+        "Scored between the thresholds: not sure enough to link, too likely to ignore",
+    ),
+    "first_name": (
+        "Kept apart: first names",
+        "Scored above the linking threshold, but kept apart automatically because the first names are unrelated (not a nickname, typo, initial or sound-alike of each other)",
+    ),
+    "date_of_birth": (
+        "Kept apart: dates of birth",
+        "Scored above the linking threshold, but kept apart automatically because the dates of birth differ by more than a typing error",
+    ),
+    "gender": (
+        "Kept apart: gender",
+        "Scored above the linking threshold, but kept apart automatically because both the genders and the first names differ (as twins Francis and Frances)",
+    ),
+    "nhs_number": (
+        "Kept apart: NHS numbers",
+        "Scored above the linking threshold, but kept apart automatically because the two valid NHS numbers differ",
+    ),
+    "chain": (
+        "Kept apart: chain",
+        "Scored above the linking threshold, but not linked because it would join, through other records, records that are kept apart",
+    ),
+    "undated_housemates": (
+        "Kept apart: undated record",
+        "Scored above the linking threshold, but one record has no date of birth and links as strongly into two people kept apart, so it was left on its own",
+    ),
+}
+
+
+def reason_words(reason: str) -> tuple[str, str]:
+    """(short, sentence) for a review reason; bands below the usual floor say so."""
+    if reason in REASON_WORDS:
+        return REASON_WORDS[reason]
+    if reason.startswith("band_below_"):
+        return (
+            "Below the usual review floor",
+            "Scored below the usual review floor: asked because the pairs above it were all the same person, to learn whether these are too",
+        )
+    return (reason.replace("_", " ").capitalize(), reason.replace("_", " ").capitalize())
 
 
 def pair_reason(pair: ReviewPair) -> str:
     """Why the pair is in the queue, in words."""
-    if pair.match_probability >= pair.run.upper_threshold:
-        return (
-            "Scored above the linking threshold, but kept apart automatically because the two "
-            "identities conflict (for example different dates of birth)"
-        )
-    return "Scored between the thresholds: not sure enough to link, too likely to ignore"
+    return reason_words(pair.reason)[1]
 
 
 def existing_decision(left: str, right: str) -> ReviewDecision | None:

@@ -22,6 +22,7 @@ from familycontext.people.linkage_view import (
     existing_decision,
     pair_reason,
     percent,
+    reason_words,
     record_decision,
     records_for,
     review_queue,
@@ -43,7 +44,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     pairs = list(page.object_list)
     views = records_for(uid for p in pairs for uid in (p.unique_id_l, p.unique_id_r))
     rows = [{"pair": p, "left": views[p.unique_id_l], "right": views[p.unique_id_r],
-             "probability": percent(p.match_probability)} for p in pairs]
+             "probability": percent(p.match_probability), "reason": reason_words(p.reason)[0]}
+            for p in pairs]
     linkage = settings.CONFIG.linkage
     return render_page(request, "web/data/matches.html", {
         "page": page, "rows": rows, "pagination": pagination, "total": page.paginator.count,

@@ -42,6 +42,38 @@ def read_standard_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+DECISION_WORDS = {"same": True, "different": False}
+
+
+def read_decisions(path: Path) -> list[tuple[str, str, bool]]:
+    """``unique_id_l,unique_id_r,decision`` (same|different), ids as in ``--review``'s output."""
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CommandError(f"{path}: not a readable UTF-8 CSV file: {exc}") from exc
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in ("unique_id_l", "unique_id_r", "decision") if c not in frame.columns]
+    if missing:
+        raise CommandError(
+            f"{path}: missing column(s) {', '.join(missing)}; expected unique_id_l,unique_id_r,decision"
+        )
+    out = []
+    for number, (left, right, word) in enumerate(
+        zip(frame["unique_id_l"], frame["unique_id_r"], frame["decision"], strict=True), start=2
+    ):
+        decision = DECISION_WORDS.get(word.strip().lower())
+        if decision is None:
+            raise CommandError(
+                f"{path}, row {number}, column decision: {word!r} is not 'same' or 'different'"
+            )
+        if not left.strip() or not right.strip():
+            raise CommandError(f"{path}, row {number}: both record ids are needed")
+        out.append((left.strip(), right.strip(), decision))
+    return out
+
+
 class Command(BaseCommand):
     help = (
         "Link the person records in a CSV file (standard layout) and write each record's person id."
@@ -56,7 +88,16 @@ class Command(BaseCommand):
             "--out", type=Path, required=True, help="where to write record_id,person_id"
         )
         parser.add_argument(
-            "--review", type=Path, help="also write the pairs for review (between thresholds) here"
+            "--review",
+            type=Path,
+            help="also write the pairs for review here (unique_id_l, unique_id_r, match_probability,"
+            " reason: band, or the check that kept a pair scored as a link apart)",
+        )
+        parser.add_argument(
+            "--decisions",
+            type=Path,
+            help="a data manager's decisions: unique_id_l,unique_id_r,decision (same|different);"
+            " always obeyed, and counted per reason to learn this file's policy",
         )
         parser.add_argument("--upper", type=float, help="link threshold (default: configuration)")
         parser.add_argument("--lower", type=float, help="review threshold (default: configuration)")
@@ -73,18 +114,30 @@ class Command(BaseCommand):
         if not 0 <= lower <= upper <= 1:  # type: ignore[operator]
             raise CommandError("--lower and --upper must satisfy 0 <= lower <= upper <= 1")
         frame = read_standard_csv(options["input"])  # type: ignore[arg-type]
+        decisions = read_decisions(options["decisions"]) if options["decisions"] else []  # type: ignore[arg-type]
         verbosity = int(options.get("verbosity", 1))  # type: ignore[arg-type]
         try:
             result = link_frame(
                 frame,
                 upper=float(upper),  # type: ignore[arg-type]
                 lower=float(lower),  # type: ignore[arg-type]
+                decisions=decisions,
                 progress=(lambda m: self.stderr.write(m)) if verbosity > 1 else None,
                 engine=options["engine"] or settings.engine,  # type: ignore[arg-type]
                 spark=SparkOptions.from_config(settings),
             )
         except SparkUnavailable as exc:
             raise CommandError(str(exc)) from exc
+        blanked = result.figures["dates_of_birth_blanked"]
+        if blanked:
+            first = ", ".join(
+                f"row {b['row']} {b['value']!r}"
+                for b in result.figures["dates_of_birth_blanked_first_rows"]
+            )
+            self.stderr.write(
+                f"Warning: {options['input']}: {blanked} impossible date(s) of birth blanked for"
+                f" linkage (not dates as YYYY-MM-DD; first: {first})"
+            )
         clusters = result.clusters
         numbers = {
             c: format_person_id(i)
@@ -98,11 +151,27 @@ class Command(BaseCommand):
         try:
             out.to_csv(out_path, index=False)
             if options["review"]:
-                review = result.review[["unique_id_l", "unique_id_r", "match_probability"]]
+                review = result.review[
+                    ["unique_id_l", "unique_id_r", "match_probability", "reason"]
+                ]
                 review.to_csv(options["review"], index=False)  # type: ignore[arg-type]
         except OSError as exc:
             raise CommandError(f"cannot write output: {exc}") from exc
         figures = result.figures
+        learnt = figures["policy"]
+        if learnt["rules_switched_off"] or learnt["link_threshold_moved_to"] is not None:
+            self.stdout.write(
+                "Policy learnt from the decisions: "
+                + "; ".join(
+                    [f"{r} switched off" for r in learnt["rules_switched_off"]]
+                    + (
+                        [f"link threshold moved to {learnt['link_threshold_moved_to']}"]
+                        if learnt["link_threshold_moved_to"] is not None
+                        else []
+                    )
+                )
+                + f" (decisions by reason: {learnt['decisions_by_reason']})"
+            )
         self.stdout.write(
             f"{figures['records_in']} records -> {figures['people_out']} people; "
             f"{figures['links_made']} links; {figures['pairs_for_review']} pairs for review. Wrote {out_path}"
