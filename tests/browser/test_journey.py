@@ -123,8 +123,12 @@ def test_journey_with_mouse_writes_exactly_the_expected_audit_and_every_page_is_
                              ("police", "Police details")):
         page.get_by_text(summary, exact=True).click()
         page.locator(f"#service-details-{service}").wait_for()
-    expect(page.locator("a[href='tel:01614960001']")).to_be_visible()
-    expect(page.locator("a[href='mailto:housing@homes.example.org']")).to_be_visible()
+    expect(page.locator("#card-housing a[href='tel:01614960001']")).to_be_visible()
+    expect(page.locator("#card-housing a[href='mailto:housing@homes.example.org']")).to_be_visible()
+    # Each card opened puts its contact in the summary's "Whom to call", in the cards' order.
+    calls = page.locator("#summary-contacts [data-fc-contact-of]")
+    expect(calls).to_have_count(3)
+    assert [c.split(":")[0] for c in calls.all_inner_texts()] == ["Housing", "Adult Social Care", "Police"]
     assert "Violence with injury" in page.locator("#card-police").inner_text()
     assert_accessible(page)
     assert page.console_errors == []

@@ -79,3 +79,11 @@ def test_an_unknown_word_is_kept_and_never_guessed():
     assert on_page_person("Social worker's contact") == "Social worker's contact"
     assert on_other("Godparent", "Female") == "Related (this person is her godparent)"
     assert on_other("", "Female") == "Related (no relationship recorded)"
+
+
+def test_the_short_label_is_the_readers_word_alone():
+    from familycontext.people.relationships import label_of
+
+    assert label_of(on_other("Mother", "Male")) == "Son"
+    assert label_of(on_page_person("Sibling", "Female")) == "Sister"
+    assert label_of("Household member") == "Household member"

@@ -169,20 +169,27 @@ def test_print_page_has_the_ecomap_flags_user_reason_time_and_dates_of_each_sour
     for name in ("Children&#39;s Case Management", "Exampleton Schools", "Exampleton Homes",
                  "Adult Care Records", "Exampleshire Police"):
         assert name in sources
-    # Only the contact opened: the police contact, not the school's or housing's.
-    assert "PC Lee" in page and "tel:01614960003" in page
-    assert SCHOOL_CONTACT not in page and HOUSING_CONTACT not in page
+    # Whom to call: the child's own school (a service with records), and the mother's police
+    # contact opened in this session; not the mother's housing contact, which was never opened.
+    contacts = page[page.index('id="print-contacts"'):page.index('id="print-sources"')]
+    assert SCHOOL_CONTACT in contacts
+    assert "PC Lee" in contacts and "tel:01614960003" in contacts
+    assert HOUSING_CONTACT not in page
     assert POLICE_DETAIL not in page  # contacts only, never the offences
     actions = list(AuditEntry.objects.values_list("action", "person_id"))
     assert actions[0] == ("viewed_police", "P00000002")
     assert sorted(a for a in actions if a[0] == "printed") == [
         ("printed", "P00000001"), ("printed", "P00000002"), ("printed", "P00000003")]
+    # The school contact printed is a view of the child's school details, recorded as such.
+    assert ("viewed_school", "P00000001") in actions
 
 
-def test_print_page_without_opened_cards_says_so(with_reason, family):
+def test_print_page_carries_the_summary_and_no_opened_contacts_of_others(with_reason, family):
     page = with_reason.get(CHILD + "/print").content.decode()
-    assert "No service details were opened in this session" in page
-    assert "PC Lee" not in page and "Pat Head" not in page
+    summary = page[page.index('id="print-summary"'):]
+    assert "Known to: School" in summary.split("</p>")[0]
+    assert "Police: not shown for age 9" in summary.split("</p>")[0]
+    assert "PC Lee" not in page  # the mother's police card was not opened
 
 
 def test_contacts_opened_for_people_outside_the_printout_are_left_out(with_reason, family):
@@ -244,3 +251,17 @@ def test_a_restricted_persons_ecomap_and_printout_need_break_glass(with_reason, 
     _, nodes, _ = read_svg(page)
     assert nodes["ecomap-p0-housing"] == ["Housing", "Records found"]
     assert ("printed", "P00000004") in AuditEntry.objects.values_list("action", "person_id")
+
+
+def test_print_page_prints_each_stale_sources_warning(with_reason, family):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    s.Snapshot.objects.filter(source__service="housing").update(
+        date_current_as_of=timezone.now() - timedelta(days=30))
+    page = with_reason.get("/person/P00000002/print").content.decode()
+    warnings = page[page.index('id="print-stale-warnings"'):page.index('id="print-basic-details"')]
+    assert "Housing: This information from Exampleton Homes is 30 days old" in warnings
+    assert "Exampleton Schools" not in warnings  # current sources carry no warning
+    assert "Yes: see the warning above" in page[page.index('id="print-sources"'):]

@@ -188,3 +188,22 @@ def test_council_name_phase_banner_and_guidance_come_from_configuration(with_rea
     assert "Alpha" in page
     assert "Check consent before section 17 work." in page
     assert "Search guidance." in with_reason.get("/").content.decode()
+
+
+def test_the_summary_says_who_knows_the_mother_her_family_and_offers_to_open_all(with_reason, family):
+    page = with_reason.get(MOTHER).content.decode()
+    summary = page[page.index('id="person-summary"'):page.index('id="basic-details"')]
+    services = summary[summary.index('id="summary-services"'):summary.index("</p>")]
+    text = " ".join(__import__("re").sub(r"<[^>]+>", "", services.split(">", 1)[1]).split())
+    assert text == "Known to: Housing, Adult Social Care, Police · School: not shown for age 35"
+    assert 'href="#card-housing"' in services
+    family_line = summary[summary.index('id="summary-family"'):]
+    assert "Ava Smith</a> (daughter, age 9)" in family_line
+    assert "data-fc-open-all" in summary and "recorded in the audit trail" in summary
+    assert "data-fc-contacts" in summary  # filled by the page's script as each card is opened
+
+
+def test_an_opened_card_shows_the_contact_before_the_facts(with_reason, family):
+    page = with_reason.get(MOTHER + "/service/housing", HTTP_X_REQUESTED_WITH="fetch").content.decode()
+    assert page.index("Contact") < page.index("Involvement") < page.index("Eviction")
+    assert 'class="govuk-list fc-contact"' in page

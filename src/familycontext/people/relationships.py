@@ -124,3 +124,9 @@ def relationship_words(recorded: str, *, recorded_on_page_person: bool, other_ge
             return RelationshipWords(label, recorded, label)  # "Household member" either way
     return RelationshipWords(
         label, recorded, f"{label} (this person is {_possessive(other_gender)} {_lower_first(recorded)})")
+
+
+def label_of(text: str) -> str:
+    """The reader's word alone from a relationship's ``text``: "Daughter (this person is her
+    mother)" -> "Daughter". For lists short enough to read at a glance (the page's summary)."""
+    return text.split(" (", 1)[0]

@@ -29,6 +29,8 @@ def govuk_datetime(value: datetime | None, missing: str = "Not known") -> str:
     if value is None:
         return missing
     local = timezone.localtime(value) if timezone.is_aware(value) else value
+    if (local.hour, local.minute) in ((0, 0), (12, 0)):  # GOV.UK style: midnight, midday
+        return f"{govuk_date(local)} at {'midnight' if local.hour == 0 else 'midday'}"
     hour = local.hour % 12 or 12
     return f"{govuk_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 

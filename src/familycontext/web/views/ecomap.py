@@ -8,14 +8,15 @@ from django.shortcuts import redirect
 
 from familycontext.accounts.roles import CAN_VIEW_PEOPLE, role_required
 from familycontext.disclosure import WITHHELD, Disclosure, PersonDisclosure
-from familycontext.governance.audit import record_many
+from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
 from familycontext.people.models import Person
 from familycontext.web import ecomap as family_map
 from familycontext.web import printout
 from familycontext.web.cards import SERVICE_SLUGS
+from familycontext.web.summary import service_summary
 from familycontext.web.views.common import render_page
-from familycontext.web.views.people import age_text, reason_required, subject_or_404
+from familycontext.web.views.people import DETAIL_ACTIONS, age_text, reason_required, subject_or_404
 
 
 def _disclosed(request: HttpRequest, person_id: str) -> tuple[Disclosure, PersonDisclosure]:
@@ -72,9 +73,15 @@ def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
     record_many(request, AuditAction.PRINTED, list(people.values()))
     others = [c for pid, cards in family.cards.items() if pid != subject.id for c in cards]
     own_cards = list(disclosed.cards)
+    contacts = printout.contacts_to_print(subject, own_cards, opened)
+    for item in contacts:  # the person's own contacts are details the printout shows: audited as such
+        if item.person.id == subject.id:
+            record(request, DETAIL_ACTIONS[item.card.service], person=subject)
+    age = age_text(subject.date_of_birth, disclosure.today)
     return render_page(request, "web/print.html", {
         "person": subject,
-        "age": age_text(subject.date_of_birth, disclosure.today),
+        "age": age,
+        "summary": service_summary(own_cards, age),
         "other_names": disclosed.other_names,
         "addresses": disclosed.addresses,
         "hide_address": False,
@@ -82,6 +89,6 @@ def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
         "cards": own_cards,
         "ecomap": family.ecomap,
         "svg": family_map.draw(family.ecomap),
-        "opened": opened,
-        "sources": printout.source_dates(own_cards + others),
+        "opened": contacts,
+        "sources": printout.source_dates(own_cards + others, disclosure.today),
     })

@@ -21,10 +21,12 @@ from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import REASON_TYPES, current_reason, set_reason
 from familycontext.involvement.ages import age_on
 from familycontext.people.models import Person
+from familycontext.people.relationships import label_of
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
 from familycontext.web import cards as service_cards
 from familycontext.web import printout
 from familycontext.web.forms import ReasonForm
+from familycontext.web.summary import service_summary
 from familycontext.web.views.auth import safe_next
 from familycontext.web.views.common import render_page
 
@@ -84,6 +86,12 @@ def _restriction_context(request: HttpRequest, disclosed: PersonDisclosure) -> d
     return {"break_glass_notice": notice, "can_restrict": has_role(request.user, DATA_MANAGER)}
 
 
+def family_line(rows: list[dict]) -> list[dict]:
+    """The summary's family: each person linked in the CMS by the reader's word ("Son"), with age."""
+    return [{"label": label_of(r["item"].relationship), "name": r["item"].person.full_name, "age": r["age"],
+             "id": r["item"].person.id} for r in rows if r["item"].person is not None]
+
+
 def related_rows(related, today: date) -> list[dict]:
     """The related-individuals table's rows, from the disclosure's related people."""
     return [{"item": r, "person": r.summary, "age": age_text(r.person.date_of_birth if r.person else None, today)}
@@ -103,14 +111,18 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "person": subject, "age": age_text(subject.date_of_birth, today), "withheld": WITHHELD,
             "can_restrict": has_role(request.user, DATA_MANAGER)})
     subject.restricted = False  # opened by break-glass: the templates show what it grants
+    age = age_text(subject.date_of_birth, today)
+    linked = related_rows(disclosed.linked, today)
     return render_page(request, "web/person.html", {
         "person": subject,
-        "age": age_text(subject.date_of_birth, today),
+        "age": age,
+        "summary": service_summary(disclosed.cards, age),
+        "family": family_line(linked),
         "other_names": disclosed.other_names,
         "addresses": disclosed.addresses,
         "cards": disclosed.cards,
         "slugs": service_cards.SERVICE_SLUGS,
-        "linked": related_rows(disclosed.linked, today),
+        "linked": linked,
         "nearby": related_rows(disclosed.same_address, today),
         **_restriction_context(request, disclosed),
     })

@@ -44,12 +44,50 @@ async function loadDetails (details) {
     const doc = new DOMParser().parseFromString(html, 'text/html')
     body.replaceChildren(...doc.body.childNodes)
     details.dataset.fcState = 'loaded'
+    addToWhomToCall(details)
   } catch (error) {
     details.dataset.fcState = ''
     showMessage(body, 'Sorry, the details could not be loaded.', url)
   } finally {
     body.removeAttribute('aria-busy')
   }
+}
+
+// The person page's summary gathers the contact of each service card as it is opened, so
+// "whom to call" sits at the top; nothing is shown there that the user has not opened.
+function addToWhomToCall (details) {
+  const card = details.closest('.fc-card')
+  const box = document.querySelector('[data-fc-contacts]')
+  const contact = details.querySelector('.fc-contact')
+  if (!card || !box || !contact || box.querySelector(`[data-fc-contact-of="${card.id}"]`)) return
+  const item = document.createElement('li')
+  item.dataset.fcContactOf = card.id
+  const title = document.createElement('strong')
+  title.textContent = card.querySelector('.govuk-summary-card__title').textContent + ': '
+  const people = contact.cloneNode(true)
+  people.classList.remove('govuk-list')
+  people.classList.add('fc-contact--inline')
+  item.append(title, people)
+  // Keep the cards' order, whatever order the answers arrive in.
+  const cards = [...document.querySelectorAll('.fc-card')].map((c) => c.id)
+  const list = box.querySelector('[data-fc-contacts-list]')
+  const after = [...list.children].find((li) => cards.indexOf(li.dataset.fcContactOf) > cards.indexOf(card.id))
+  list.insertBefore(item, after || null)
+  box.hidden = false
+}
+
+// "Open all service details": opens every service card on the page (not the ecomap). Each card
+// fetches its own details, so each is recorded as its own view, exactly as when opened by hand.
+for (const wrapper of document.querySelectorAll('[data-fc-open-all-wrapper]')) {
+  const button = wrapper.querySelector('[data-fc-open-all]')
+  const cards = [...document.querySelectorAll('.fc-card details[data-fc-details-url]')]
+  if (!button || cards.length === 0) continue
+  wrapper.hidden = false
+  button.addEventListener('click', () => {
+    for (const details of cards) details.open = true
+    button.disabled = true
+    button.setAttribute('aria-disabled', 'true')
+  })
 }
 
 for (const details of document.querySelectorAll('details[data-fc-details-url]')) {
