@@ -245,11 +245,19 @@ def test_the_stock_reference_ui_walks_through_family_context(live_server, new_pa
     page.get_by_role("button", name="End session").click()
     expect(page.get_by_role("button", name="Start session")).to_be_visible()
     assert page.request.get(live_server.url + "/api/auth/status").status == 401
+    # Its own form does not sign in (that would skip the reason); opening the UI again does.
+    page.locator("#username").fill("pat")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Start session").click()
+    expect(page.get_by_text("You’re not permitted to login")).to_be_visible()
+    page.goto(live_server.url + "/FamilyContext")
+    page.wait_for_url("**/sign-in?next=**")
 
     # No page error; the only failed loads are the expected ones.
     assert walk.page_errors == []
     expected = {(404, "/FamilyContext/council-logo.png"),  # the build names a logo it does not hold
-                (401, "/api/auth/status")}  # after "End session", as the UI expects
+                (401, "/api/auth/status"),  # after "End session", as the UI expects
+                (403, "/api/auth/login")}  # its own sign-in form, refused
     restricted_paths = (f"/api/person/detail/{cast.restricted.id}/service", f"/api/person/related/{cast.restricted.id}")
     unexpected = [(s, p) for s, p in walk.failed if (s, p) not in expected and not (s == 423 and p in restricted_paths)]
     assert unexpected == []
