@@ -235,6 +235,13 @@ plan_status = { column = "Status", codes = { y = "active", n = "ended" } }
         ("[services.cms.files.people]\nfile='x.csv'\ncolumns={record_id='a', first_name='b', last_name='c', "
          "date_of_birth='d', shoe_size='e'}\n", "'shoe_size' is not a column of cms people"),
         ("not toml [", "not valid TOML"),
+        ("[services.cms.files.people]\nfile='x.csv'\nfiel='y'\ncolumns={record_id='a'}\n", "unknown key 'fiel'"),
+        ("[services.cms.files.people]\nfile='x.csv'\ncolumns={record_id={colum='a'}, first_name='b', "
+         "last_name='c', date_of_birth='d'}\n", "columns.record_id: unknown key 'colum'"),
+        ("[services.cms.files.people]\nfile='x.csv'\ncolumns={record_id=3, first_name='b', last_name='c', "
+         "date_of_birth='d'}\n", "columns.record_id: must be a column name or a table"),
+        ("[services.cms.files.people]\nfile='x.csv'\nskip_when='Closed'\ncolumns={record_id='a', "
+         "first_name='b', last_name='c', date_of_birth='d'}\n", "skip_when"),
     ],
 )
 def test_a_broken_mapping_is_refused_naming_the_key(tmp_path, mapping_text, message):
