@@ -41,7 +41,7 @@ def test_search_person_matches_the_contract(client, family, auth):
     assert client.head("/api/search/person", **auth).status_code == 200
     response = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Smith",
                                                   "paginationDetails": {"resultsPerPage": 1, "pageNumber": 2}},
-                           content_type=JSON, **auth)
+                           content_type=JSON, **auth, **REASON)
     assert response.status_code == 200
     check(reference(), response)
     body = response.json()
@@ -101,7 +101,7 @@ def test_search_takes_the_clients_iso_timestamp_for_a_date_of_birth(client, fami
     born = family.child.date_of_birth.isoformat()
     for given in (born, born + "T00:00:00.000Z"):
         response = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Smith", "dateOfBirth": given},
-                               content_type=JSON, **auth)
+                               content_type=JSON, **auth, **REASON)
         assert response.status_code == 200, given
         assert response.json()["results"][0]["id"] == "P00000001"
     searched = AuditEntry.objects.filter(action=AuditAction.SEARCHED).last()
@@ -119,7 +119,7 @@ def test_a_refused_search_still_carries_an_empty_result_list_for_the_client(clie
 
 def test_every_field_the_client_reads_is_present_even_when_empty(client, family, auth):
     results = client.post("/api/search/person", {"firstName": "Rose", "lastName": "Hidden"},
-                          content_type=JSON, **auth).json()["results"]
+                          content_type=JSON, **auth, **REASON).json()["results"]
     hidden = next(p for p in results if p["id"] == "P00000004")
     assert hidden["address"] == "" and hidden["cmsId"] == ""  # restricted: no address; not in the CMS
     lodger = client.get("/api/person/detail/P00000003", **auth, **REASON)

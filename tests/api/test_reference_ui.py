@@ -14,7 +14,7 @@ from django.conf import settings
 from familycontext.config import ConfigError, load_configuration
 from familycontext.governance.reason import SESSION_KEY
 from tests.reference_ui import reference_ui_build  # noqa: F401 (a fixture)
-from tests.web.family import PASSWORD, make_user
+from tests.web.family import PASSWORD, build_family, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,11 @@ def served(reference_ui_build):  # noqa: F811
         update={"reference_ui_folder": str(reference_ui_build)})})
     yield reference_ui_build
     settings.CONFIG = before
+
+
+@pytest.fixture
+def family(db):
+    return build_family()  # the reason form checks the child's CMS id against the live CMS snapshot
 
 
 @pytest.fixture
@@ -45,7 +50,7 @@ def test_not_served_unless_configured(client, practitioner):
     assert client.get("/FamilyContext/").status_code == 404
 
 
-def test_signed_out_user_goes_to_the_products_sign_in_then_the_reason_page(client, served, practitioner):
+def test_signed_out_user_goes_to_the_products_sign_in_then_the_reason_page(client, served, practitioner, family):
     response = client.get("/FamilyContext/search?firstName=Ava&lastName=Smith")
     assert response.status_code == 302
     assert response["Location"] == "/sign-in?next=/FamilyContext/search%3FfirstName%3DAva%26lastName%3DSmith"

@@ -42,7 +42,7 @@ def test_no_credentials_is_a_401_problem(client, family):
 
 def test_search_by_name_finds_the_child_and_audits_search_and_results(client, family, auth):
     response = client.post("/api/v1/search/by-name?limit=1", {"first_name": "Ava", "last_name": "Smith"},
-                           content_type=JSON, **auth)
+                           content_type=JSON, **auth, **REASON)
     assert response.status_code == 200, response.content
     check(generated(), response)
     body = response.json()
@@ -53,13 +53,13 @@ def test_search_by_name_finds_the_child_and_audits_search_and_results(client, fa
 
 
 def test_search_by_identifier_finds_cms_id(client, family, auth):
-    response = client.post("/api/v1/search/by-identifier", {"identifier": "CMS100"}, content_type=JSON, **auth)
+    response = client.post("/api/v1/search/by-identifier", {"identifier": "CMS100"}, content_type=JSON, **auth, **REASON)
     check(generated(), response)
     assert [r["id"] for r in response.json()["results"]] == ["P00000001"]
 
 
 def test_invalid_body_is_a_422_problem(client, family, auth):
-    response = client.post("/api/v1/search/by-name", {"first_name": ""}, content_type=JSON, **auth)
+    response = client.post("/api/v1/search/by-name", {"first_name": ""}, content_type=JSON, **auth, **REASON)
     assert response.status_code == 422
     check(generated(), response)
     assert "last_name" in response.json()["detail"]

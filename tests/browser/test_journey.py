@@ -86,6 +86,22 @@ def test_journey_with_mouse_writes_exactly_the_expected_audit_and_every_page_is_
     # Back to the page asked for: the reason comes first.
     page.wait_for_url("**/reason?next=*")
     page.get_by_role("link", name="Find a person").click()
+    # Results show dates of birth and addresses: the reason comes before the first search too.
+    page.wait_for_url("**/reason?next=%2F")
+    page.get_by_role("button", name="Continue").click()  # blank: errors name the fields
+    expect(page.locator(".govuk-error-summary a[href='#reason-cms-id']")).to_be_visible()
+    page.get_by_label("Case management system ID of the child").fill("zzz")  # no such child
+    page.get_by_label("Other").check()
+    expect(page.get_by_label("Describe the work")).to_be_visible()  # conditional reveal
+    page.get_by_label("Describe the work").fill("x")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary a[href='#reason-cms-id']")).to_contain_text(
+        "is not a child in the case management system")
+    expect(page.locator(".govuk-error-summary a[href='#reason-other']")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Section 47 enquiry").check()
+    page.get_by_label("Case management system ID of the child").fill("CMS100")
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Find a person")).to_be_visible()
     assert_accessible(page)
 
@@ -100,13 +116,6 @@ def test_journey_with_mouse_writes_exactly_the_expected_audit_and_every_page_is_
     rows = page.locator("table.fc-results tbody tr")
     assert rows.count() == 2 and "CMS100" in rows.first.inner_text()  # youngest first
     page.get_by_role("link", name="View Ava Smith").first.click()
-    page.wait_for_url("**/reason?next=*")
-    page.get_by_label("Other").check()
-    expect(page.get_by_label("Describe the work")).to_be_visible()  # conditional reveal
-    assert_accessible(page)
-    page.get_by_label("Section 47 enquiry").check()
-    page.get_by_label("Case management system ID of the child").fill("CMS100")
-    page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="Ava Smith", level=1)).to_be_visible()
     assert "Exampleton Primary" not in page.content()  # not in the page until opened
@@ -165,18 +174,8 @@ def test_the_journey_by_keyboard_alone(live_server, new_page, people):
     page.keyboard.type(PASSWORD)
     tab_to(page, "main button[type='submit']")
     page.keyboard.press("Enter")
-    page.wait_for_url(live_server.url + "/")
 
-    tab_to(page, "#first-name")
-    page.keyboard.type("Smith")  # names the other way round
-    tab_to(page, "#last-name")
-    page.keyboard.type("Ava")
-    page.keyboard.press("Enter")
-    page.wait_for_url(live_server.url + "/results")
-    tab_to(page, "a[href='/person/P00000001']")
-    page.keyboard.press("Enter")
-
-    page.wait_for_url(re.compile(r".*/reason\?next=.*"))
+    page.wait_for_url(re.compile(r".*/reason\?next=.*"))  # before the first search
     tab_to(page, "#reason-cms-id")
     page.keyboard.type("CMS100")
     tab_to(page, "input[name='reason-type']")
@@ -186,6 +185,16 @@ def test_the_journey_by_keyboard_alone(live_server, new_page, people):
     tab_to(page, "#reason-other")  # the revealed question is next in the tab order
     page.keyboard.type("Strategy discussion")
     tab_to(page, "main button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/")
+
+    tab_to(page, "#first-name")
+    page.keyboard.type("Smith")  # names the other way round
+    tab_to(page, "#last-name")
+    page.keyboard.type("Ava")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/results")
+    tab_to(page, "a[href='/person/P00000001']")
     page.keyboard.press("Enter")
 
     page.wait_for_url(live_server.url + "/person/P00000001")
@@ -203,7 +212,8 @@ def test_the_journey_by_keyboard_alone(live_server, new_page, people):
     tab_to(page, "a[href='tel:01614960001']")  # contact links are reachable too
 
     assert audit_trail() == EXPECTED_JOURNEY
-    assert AuditEntry.objects.filter(reason_text="Strategy discussion").count() == 6
+    # every entry after signing in carries the reason, the search and the results too
+    assert AuditEntry.objects.filter(reason_text="Strategy discussion").count() == len(EXPECTED_JOURNEY) - 1
 
 
 def sign_in(page, base: str) -> None:
@@ -211,7 +221,7 @@ def sign_in(page, base: str) -> None:
     page.get_by_label("Username").fill("pat")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/reason?next=%2F")  # the reason comes before the first search
 
 
 def test_without_javascript_card_details_open_on_their_own_page(live_server, new_page, people):

@@ -23,7 +23,7 @@ def test_an_idle_session_times_out_and_the_user_is_told_why(live_server, new_pag
     settings.SESSION_INACTIVITY_TIMEOUT = 3  # seconds; the configuration's unit is minutes
     page = new_page()
     sign_in(page, live_server.url)
-    expect(page.get_by_role("heading", name="Find a person")).to_be_visible()
+    expect(page.get_by_role("heading", name="Why do you need to see this information?")).to_be_visible()
     page.wait_for_timeout(4500)  # idle for longer than the time-out
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Conditions").click()
     page.wait_for_url(live_server.url + "/sign-in?ended=inactive")

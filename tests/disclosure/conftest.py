@@ -43,7 +43,7 @@ def api(client, practitioner):
                "HTTP_X_REASON_TYPE": "section-47"}
 
     def get(path: str, **extra):
-        return client.get(path, **headers, **extra)
+        return client.get(path, **{**headers, **extra})
 
     def post(path: str, body: dict):
         return client.post(path, body, content_type="application/json", **headers)

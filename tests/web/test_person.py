@@ -55,8 +55,8 @@ def test_other_reason_keeps_its_text_and_audit_entries_carry_it(signed_in, famil
     assert (entry.reason_type, entry.reason_text) == ("other", "Strategy meeting")
 
 
-def test_reason_next_cannot_leave_the_site(signed_in):
-    response = signed_in.post("/reason", {"reason-cms-id": "C", "reason-type": "section_47",
+def test_reason_next_cannot_leave_the_site(signed_in, family):
+    response = signed_in.post("/reason", {"reason-cms-id": "CMS100", "reason-type": "section_47",
                                           "next": "//evil.example.com/"})
     assert response["Location"] == "/"
 

@@ -43,14 +43,14 @@ def test_the_menu_is_shared_but_each_sessions_sign_out_form_carries_its_own_toke
     other = Client()
     other.force_login(make_user("other", "practitioner"))
     ours = with_reason.get("/").content.decode()
-    theirs = other.get("/").content.decode()
+    theirs = other.get("/conditions").content.decode()
     our_token, their_token = SIGN_OUT_TOKEN.search(ours).group(1), SIGN_OUT_TOKEN.search(theirs).group(1)
     assert our_token != their_token
     assert "fc-csrf-input" not in ours
     # The token works: signing out with it is accepted (a forged one is refused by CsrfViewMiddleware).
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(make_user("strict", "practitioner"))
-    page = strict.get("/").content.decode()
+    page = strict.get("/conditions").content.decode()
     assert strict.post("/sign-out", {"csrfmiddlewaretoken": SIGN_OUT_TOKEN.search(page).group(1)}).status_code == 302
     strict.force_login(make_user("strict2", "practitioner"))
     assert strict.post("/sign-out", {"csrfmiddlewaretoken": "x" * 64}).status_code == 403

@@ -83,7 +83,7 @@ def test_every_form_carries_a_csrf_token_and_posts_without_one_fail(practitioner
     assert "csrfmiddlewaretoken" in client.get("/sign-in").content.decode()
     assert client.post("/sign-in", {"username": "pat", "password": PASSWORD}).status_code == 403
     client.force_login(practitioner)
-    for path in ("/", "/reason"):
+    for path in ("/conditions", "/reason"):
         page = client.get(path).content.decode()
         forms = page.count("<form")
         assert forms and page.count('name="csrfmiddlewaretoken"') == forms

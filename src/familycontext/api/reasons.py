@@ -14,6 +14,7 @@ from typing import Any
 from familycontext.api.problems import ApiProblem
 from familycontext.governance import audit
 from familycontext.governance.reason import REASON_TYPES, SESSION_KEY, Reason, current_reason
+from familycontext.governance.reason import problems as reason_problems
 
 HOW_TO_GIVE_A_REASON = (
     "Give the reason for access with the headers X-Reason-CMS-Id (the case management system id "
@@ -21,6 +22,8 @@ HOW_TO_GIVE_A_REASON = (
     "for other, X-Reason-Text; or the query parameters reason_cms_id, reason_type and reason_text."
 )
 API_TYPES = {key.replace("_", "-"): key for key in REASON_TYPES}  # section-47 -> section_47
+FIELDS = {"cms_id": "X-Reason-CMS-Id (reason_cms_id)", "type": "X-Reason-Type (reason_type)",
+          "text": "X-Reason-Text (reason_text)"}
 
 
 def _given(request, header: str, query: str) -> str:
@@ -37,17 +40,9 @@ def reason_from_request(request, *, required: bool) -> Reason | None:
     text = _given(request, "X-Reason-Text", "reason_text")
     if cms_id or kind or text:
         key = API_TYPES.get(kind) or (kind if kind in REASON_TYPES else None)
-        problems = []
-        if not cms_id:
-            problems.append("X-Reason-CMS-Id is missing")
-        elif len(cms_id) > 100:
-            problems.append("X-Reason-CMS-Id must be 100 characters or fewer")
-        if key is None:
-            problems.append("X-Reason-Type must be section-47, section-17 or other")
-        elif key == "other" and not text:
-            problems.append("X-Reason-Text is needed when the type is other")
-        if len(text) > 1000:
-            problems.append("X-Reason-Text must be 1000 characters or fewer")
+        found = reason_problems(cms_id, key or "", text)
+        # Named as the caller gave them: the header (or query parameter) and the rule's words.
+        problems = [f"{FIELDS[name]}: {message}" for name, message in found.items()]
         if problems:
             raise ApiProblem(400, "invalid-reason", "; ".join(problems) + ". " + HOW_TO_GIVE_A_REASON)
         return Reason(cms_id=cms_id, type=key, text=text if key == "other" else "")

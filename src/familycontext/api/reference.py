@@ -45,7 +45,8 @@ from familycontext.api.schemas import plausible_birth_date
 from familycontext.disclosure import Disclosure, PersonSummary
 from familycontext.governance import audit
 from familycontext.governance.models import AuditAction
-from familycontext.governance.reason import REASON_TYPES, Reason, set_reason
+from familycontext.governance.reason import Reason, asked_before_search, set_reason
+from familycontext.governance.reason import problems as reason_problems
 from familycontext.people.models import Person
 from familycontext.people.search import find_by_identifier, search_people
 from familycontext.sources.services import ADULT_SOCIAL_CARE, HOUSING, POLICE, SCHOOL
@@ -227,7 +228,9 @@ def auth_login(request: HttpRequest) -> HttpResponse:
     if isinstance(given, dict):
         kind = str(given.get("type", "")).replace("-", "_")
         cms_id, text = str(given.get("cmsId", "")).strip()[:100], str(given.get("text", "")).strip()[:1000]
-        if cms_id and kind in REASON_TYPES and (kind != "other" or text):
+        # Kept only when it passes the web form's checks (a child in the live CMS snapshot, ...);
+        # otherwise person calls answer reason-required, naming what to send.
+        if not reason_problems(cms_id, kind, text):
             set_reason(request, Reason(cms_id=cms_id, type=kind, text=text if kind == "other" else ""))
     return redirect("/api/auth/status")
 
@@ -285,10 +288,11 @@ def search_person(request: HttpRequest) -> HttpResponse:
     size, number = _page(body)
     terms = {"first_name": first[:200], "last_name": last[:200]} | (
         {"date_of_birth": dob.isoformat()} if dob else {})
-    record(request, None, AuditAction.SEARCHED, search_terms=terms)
+    reason = reason_from_request(request, required=asked_before_search())
+    record(request, reason, AuditAction.SEARCHED, search_terms=terms)
     people = search_people(first[:200], last[:200], dob)
     shown = Disclosure.for_api(request).summaries(people[(number - 1) * size:number * size])
-    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in shown])
+    record_many(request, reason, AuditAction.SHOWN_IN_RESULTS, [p.person for p in shown])
     return JsonResponse({
         "paginationInfo": {"totalResults": len(people), "resultsPerPage": size, "pageNumber": number},
         "results": [person_json(p) for p in shown],
@@ -300,7 +304,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     _people_caller(request)
     reason = reason_from_request(request, required=True)
     if _is_case_id_search(person_id):  # the client's case-id search: audited as the web's is
-        record(request, None, AuditAction.SEARCHED, search_terms={"cms_id": person_id.partition(":")[2].strip()[:100]})
+        record(request, reason, AuditAction.SEARCHED, search_terms={"cms_id": person_id.partition(":")[2].strip()[:100]})
     subject = _person_id(person_id)
     record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
     return JsonResponse(person_json(Disclosure.for_api(request).summary(subject)))

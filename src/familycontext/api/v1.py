@@ -30,6 +30,7 @@ from familycontext.api.problems import ApiProblem
 from familycontext.api.reasons import reason_from_request, record, record_many
 from familycontext.disclosure import Disclosure
 from familycontext.governance.models import AuditAction
+from familycontext.governance.reason import asked_before_search
 from familycontext.people.matching import identifier_kind
 from familycontext.people.search import find_by_identifier, search_people
 
@@ -94,13 +95,14 @@ def me(request: HttpRequest):
 def search_by_name(request: HttpRequest, query: schemas.NameQuery, page: Query[Page]):
     """Names travel in the body, not the address, so they stay out of logs. Audited as the web search."""
     _people_caller(request)
+    reason = reason_from_request(request, required=asked_before_search())
     terms = {"first_name": query.first_name, "last_name": query.last_name}
     if query.date_of_birth:
         terms["date_of_birth"] = query.date_of_birth.isoformat()
-    record(request, None, AuditAction.SEARCHED, search_terms=terms)
+    record(request, reason, AuditAction.SEARCHED, search_terms=terms)
     people = search_people(query.first_name, query.last_name, query.date_of_birth)
     shown = Disclosure.for_api(request).summaries(people[page.offset:page.offset + page.limit])
-    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in shown])
+    record_many(request, reason, AuditAction.SHOWN_IN_RESULTS, [p.person for p in shown])
     return schemas.SearchResults(
         total=len(people), limit=page.limit, offset=page.offset,
         results=[present.summary(p) for p in shown],
@@ -113,10 +115,11 @@ def search_by_name(request: HttpRequest, query: schemas.NameQuery, page: Query[P
           summary="Find the person with a CMS id or NHS number (zero or one result)")
 def search_by_identifier(request: HttpRequest, query: schemas.IdentifierQuery):
     _people_caller(request)
-    record(request, None, AuditAction.SEARCHED, search_terms={identifier_kind(query.identifier): query.identifier})
+    reason = reason_from_request(request, required=asked_before_search())
+    record(request, reason, AuditAction.SEARCHED, search_terms={identifier_kind(query.identifier): query.identifier})
     person = find_by_identifier(query.identifier)
     found = Disclosure.for_api(request).summaries([person] if person else [])
-    record_many(request, None, AuditAction.SHOWN_IN_RESULTS, [p.person for p in found])
+    record_many(request, reason, AuditAction.SHOWN_IN_RESULTS, [p.person for p in found])
     paginator = Paginator(found, 1)
     return schemas.SearchResults(total=paginator.count, limit=1, offset=0,
                                  results=[present.summary(p) for p in found],

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from familycontext.governance.reason import REASON_TYPES, Reason
+from familycontext.governance.reason import Reason
+from familycontext.governance.reason import problems as reason_problems
 from familycontext.people.search import clean_name
 
 
@@ -141,23 +142,18 @@ class ReasonForm:
         cms_id = (data.get("reason-cms-id") or "").strip()
         kind = (data.get("reason-type") or "").strip()
         text = (data.get("reason-other") or "").strip()
-        if not cms_id:
-            errors.add("reason-cms-id", "Enter the case management system ID of the child")
-        elif len(cms_id) > 100:
-            errors.add("reason-cms-id", "Case management system ID must be 100 characters or fewer")
-        if kind not in REASON_TYPES:
-            errors.add("reason-type", "Select the type of work")
-        elif kind == "other" and not text:
-            errors.add("reason-other", "Describe the work")
-        elif kind == "other" and len(text) > 500:
-            errors.add("reason-other", "Description must be 500 characters or fewer")
+        found = reason_problems(cms_id, kind, text)
+        for name, field_id in (("cms_id", "reason-cms-id"), ("type", "reason-type"), ("text", "reason-other")):
+            if name in found:
+                errors.add(field_id, found[name])
         return cls(cms_id, kind, text if kind == "other" else "", errors)
 
     @classmethod
-    def from_reason(cls, reason: Reason | None) -> ReasonForm:
+    def from_reason(cls, reason: Reason | None, last_child: str = "") -> ReasonForm:
+        """The form filled in with the current reason; the CMS id is the child opened last, if any."""
         if reason is None:
-            return cls("", "", "", FormErrors())
-        return cls(reason.cms_id, reason.type, reason.text, FormErrors())
+            return cls(last_child, "", "", FormErrors())
+        return cls(last_child or reason.cms_id, reason.type, reason.text, FormErrors())
 
     def to_reason(self) -> Reason:
         return Reason(cms_id=self.cms_id, type=self.type, text=self.text)

@@ -18,7 +18,14 @@ from familycontext.disclosure import WITHHELD, Disclosure, PersonDisclosure, Wit
 from familycontext.governance import restrictions
 from familycontext.governance.audit import record
 from familycontext.governance.models import AuditAction
-from familycontext.governance.reason import REASON_TYPES, current_reason, set_reason
+from familycontext.governance.reason import (
+    REASON_TYPES,
+    asked_before_search,
+    current_reason,
+    last_child,
+    remember_child,
+    set_reason,
+)
 from familycontext.involvement.ages import age_on
 from familycontext.people.models import Person
 from familycontext.people.relationships import label_of
@@ -64,6 +71,18 @@ def reason_required(view: Callable) -> Callable:
     return wrapped
 
 
+def reason_before_search(view: Callable) -> Callable:
+    """Results show dates of birth and addresses, so by default (``reason.asked_before =
+    "search"``) the reason is asked before the first search of a session too."""
+    guarded = reason_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return (guarded if asked_before_search() else view)(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*CAN_VIEW_PEOPLE)
 def reason(request: HttpRequest) -> HttpResponse:
@@ -73,7 +92,7 @@ def reason(request: HttpRequest) -> HttpResponse:
             set_reason(request, form.to_reason())
             return redirect(safe_next(request, reverse("web:find-person")))
     else:
-        form = ReasonForm.from_reason(current_reason(request))
+        form = ReasonForm.from_reason(current_reason(request), last_child(request))
     return render_page(request, "web/reason.html", {
         "form": form, "errors": form.errors, "next": safe_next(request, ""),
         "reason_types": REASON_TYPES,
@@ -106,6 +125,8 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
     today = disclosure.today
     disclosed = disclosure.person(subject)
     record(request, AuditAction.VIEWED_PERSON, person=subject)
+    if subject.cms_id and (disclosed.summary.age is None or disclosed.summary.age < 18):
+        remember_child(request, subject.cms_id)  # the reason form offers it next time
     if disclosed.restricted:
         return render_page(request, "web/restricted_person.html", {
             "person": subject, "age": age_text(subject.date_of_birth, today), "withheld": WITHHELD,

@@ -25,7 +25,7 @@ from familycontext.people.search import find_by_identifier, search_people
 from familycontext.web.forms import CmsSearch, NameSearch
 from familycontext.web.pagination import pagination
 from familycontext.web.views.common import render_page
-from familycontext.web.views.people import age_text
+from familycontext.web.views.people import age_text, reason_before_search
 
 SEARCH_KEY = "last_search"
 PAGE_SIZE = 20
@@ -33,6 +33,7 @@ PAGE_SIZE = 20
 
 @require_http_methods(["GET", "POST"])
 @role_required(*CAN_VIEW_PEOPLE)
+@reason_before_search
 def find_person(request: HttpRequest) -> HttpResponse:
     name = cms = None
     if request.method == "POST":
@@ -57,6 +58,7 @@ def find_person(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*CAN_VIEW_PEOPLE)
+@reason_before_search
 def results(request: HttpRequest) -> HttpResponse:
     terms = request.session.get(SEARCH_KEY)
     if not terms:
