@@ -199,7 +199,7 @@ def test_the_contracts_fcsessionid_cookie_is_set_and_accepted(family, practition
 def test_page_sizes_are_kept_within_1_to_100_and_said_so(client, family, auth):
     body = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Smith",
                                               "paginationDetails": {"resultsPerPage": 1000, "pageNumber": -3}},
-                       content_type=JSON, **auth).json()
+                       content_type=JSON, **auth, **REASON).json()
     assert body["paginationInfo"] == {"totalResults": 2, "resultsPerPage": 100, "pageNumber": 1}
 
 

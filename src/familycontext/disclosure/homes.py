@@ -3,8 +3,9 @@
 Showing a relative's or a lodger's address shows the refuge's or the adopters' when the restricted
 child lives there too, so such an address is withheld for everyone recorded at it (configuration:
 ``disclosure.withhold_restricted_households``). Two addresses are the same home by the product's
-own address rule (``people.family``: normalised address and postcode, one the start of the other),
-the rule "same address in other records" uses, so what is withheld and what is listed agree.
+own address rule (``identity.addresses``: normalised address and postcode, one the start of the
+other), the rule "same address in other records" and the person page's address list use, so what is
+withheld and what is listed agree.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connections, router
 
 from familycontext.governance.models import Restriction
-from familycontext.people.family import normalise_address, normalise_postcode, same_place
+from familycontext.identity import addresses, postcodes
 from familycontext.people.models import Person
 from familycontext.sources.live import live_snapshots
 from familycontext.sources.models import Snapshot, SourceRecord
@@ -62,7 +63,7 @@ class RestrictedHomes:
                 f"AND (y.{q('at')} > x.{q('at')} OR (y.{q('at')} = x.{q('at')} AND y.{q('id')} > x.{q('id')}))))",
                 live)
             rows = cursor.fetchall()
-        return cls((_Home(pid, normalise_postcode(pc), normalise_address(a)) for pid, a, pc in rows if pc or a),
+        return cls((_Home(pid, postcodes.compact(pc), addresses.normalised(a)) for pid, a, pc in rows if pc or a),
                    opened)
 
     def __bool__(self) -> bool:
@@ -76,8 +77,8 @@ class RestrictedHomes:
         """
         if not self._by_postcode:
             return False
-        postcode, address = normalise_postcode(postcode), normalise_address(address)
+        postcode, address = postcodes.compact(postcode), addresses.normalised(address)
         homes = self._by_postcode.get(postcode, ())
         if not address:
             return bool(homes) and bool(postcode)
-        return any(h.address == address or same_place(h.address, address) for h in homes)
+        return any(h.address == address or addresses.same_home(h.address, address) for h in homes)
