@@ -127,6 +127,13 @@ def test_every_field_the_client_reads_is_present_even_when_empty(client, family,
     assert {"id", "cmsId", "firstName", "lastName", "address"} <= set(lodger.json())
 
 
+def test_every_service_summary_has_the_fields_the_client_reads(client, family, auth):
+    summaries = client.get("/api/person/detail/P00000002/service", **auth, **REASON).json()
+    for summary in summaries:
+        assert {"id", "title", "dataSource", "coverageExplanation", "recordsAvailable",
+                "lastSynchronised"} <= set(summary), summary["id"]
+
+
 def test_every_service_detail_has_a_contact_object_and_text_fields_as_strings(client, family, auth):
     for service in ("Housing", "AdultSocialCare", "Police"):
         response = client.get(f"/api/person/detail/P00000002/service/{service}", **auth, **REASON)

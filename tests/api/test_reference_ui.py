@@ -71,6 +71,7 @@ def test_signed_out_user_goes_to_the_products_sign_in_then_the_reason_page(clien
 def test_the_app_page_runs_its_inline_script_under_a_strict_policy(client, served, practitioner):
     client.force_login(practitioner)
     _state_reason(client)
+    assert client.get("/FamilyContext")["Location"] == "/FamilyContext/"
     page = client.get("/FamilyContext/person/P00000001")  # one of the app's routes: the same page
     html = page.content.decode()
     policy = page["Content-Security-Policy"]

@@ -159,6 +159,7 @@ class Walk:
 
 def test_the_stock_reference_ui_walks_through_family_context(live_server, new_page, served, borough):
     cast = borough
+    reason_cms_id = cast.child.cms_id  # a reason must name a child in the live CMS snapshot
     page = new_page()
     walk = Walk(page, live_server.url)
     page.set_default_timeout(15_000)
@@ -171,8 +172,7 @@ def test_the_stock_reference_ui_walks_through_family_context(live_server, new_pa
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/reason?next=*")
     page.get_by_label("Section 47 enquiry").check()
-    # the child of the walk: a reason must name a child in the live CMS snapshot
-    page.get_by_label("Case management system ID of the child").fill(cast.child.cms_id)
+    page.get_by_label("Case management system ID of the child").fill(reason_cms_id)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(live_server.url + "/FamilyContext/")
     expect(page.get_by_role("heading", name="Find Service Involvement")).to_be_visible()
@@ -269,14 +269,14 @@ def test_the_stock_reference_ui_walks_through_family_context(live_server, new_pa
     # Each person view audited once, with the reason given on the product's reason page.
     viewed = list(AuditEntry.objects.filter(action=AuditAction.VIEWED_PERSON).order_by("sequence"))
     assert {(e.username, e.reason_cms_id, e.reason_type) for e in viewed} == {
-        ("pat", cast.child.cms_id, "section_47")}
+        ("pat", reason_cms_id, "section_47")}
     # the people viewed, in order, and no one else (consecutive entries for one page counted once)
     assert [person_id for person_id, _ in groupby(e.person_id for e in viewed)] == [p.id for p in views]
     opened_entries = AuditEntry.objects.filter(action__in=[
         AuditAction.VIEWED_SCHOOL, AuditAction.VIEWED_HOUSING, AuditAction.VIEWED_ADULT_SOCIAL_CARE,
         AuditAction.VIEWED_POLICE])
     assert opened_entries.count() >= 4
-    assert set(opened_entries.values_list("reason_cms_id", flat=True)) == {cast.child.cms_id}
+    assert set(opened_entries.values_list("reason_cms_id", flat=True)) == {reason_cms_id}
     searched = AuditEntry.objects.filter(action=AuditAction.SEARCHED)
     assert {"cms_id": cast.by_case_id.cms_id.lower()} in [e.search_terms for e in searched]
     assert AuditEntry.objects.filter(action=AuditAction.SIGNED_OUT, username="pat").exists()
