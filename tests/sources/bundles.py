@@ -35,3 +35,25 @@ def write_bundle(folder: Path, service: str, files: dict[str, list[dict]], *, co
             writer.writeheader()
             writer.writerows(rows)
     return folder
+
+
+def publish_waiting() -> list:
+    """Publish every snapshot waiting for linkage, as a linkage run's publication step does, without scoring.
+
+    For tests of loading: the product itself only publishes through ``linkage.runs`` (issue 17).
+    """
+    from familycontext.sources.snapshots import publish, waiting_snapshots
+
+    published = waiting_snapshots()
+    for snapshot in published:
+        publish(snapshot)
+    return published
+
+
+def load_live(bundle: Path, **options):
+    """``load_bundle`` followed by ``publish_waiting``: the load as users see it after the next linkage run."""
+    from familycontext.sources.loader import load_bundle
+
+    load = load_bundle(bundle, **options)
+    publish_waiting()
+    return load

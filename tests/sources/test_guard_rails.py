@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from familycontext.sources.errors import BundleError
 from familycontext.sources.loader import accept_held_load, load_bundle, reject_held_load
 from familycontext.sources.models import Load, QuarantinedRow, Snapshot, SourceRecord
-from tests.sources.bundles import person, write_bundle
+from tests.sources.bundles import load_live, person, publish_waiting, write_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _state() -> tuple[int, list]:
 
 @pytest.fixture
 def held(tmp_path) -> Load:
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(10)}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(10)}))
     load = load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": _people(3, "N")}, date_current_as_of="2026-11-21"))
     assert load.outcome == Load.Outcome.HELD
     return load
@@ -56,7 +56,7 @@ def test_a_rejected_load_cannot_then_be_accepted(held):
 
 
 def test_reject_load_of_a_loaded_load_exits_non_zero(tmp_path):
-    load = load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(2)}))
+    load = load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(2)}))
     with pytest.raises(CommandError, match="is not held"):
         call_command("reject_load", str(load.pk))
     with pytest.raises(CommandError, match="there is no load 999"):
@@ -67,19 +67,23 @@ def test_reject_load_of_a_loaded_load_exits_non_zero(tmp_path):
 def test_accepting_a_held_load_older_than_the_live_snapshot_is_refused(tmp_path, held):
     newer = load_bundle(write_bundle(tmp_path / "v3", "cms", {"people": _people(9, "M")}, date_current_as_of="2026-11-22"))
     assert newer.outcome == Load.Outcome.LOADED
+    with pytest.raises(BundleError, match="older than the snapshot waiting for linkage"):
+        accept_held_load(held)
+    assert Snapshot.objects.get(waiting=True).pk == newer.snapshot_id
+    publish_waiting()
     with pytest.raises(BundleError, match="older than the live snapshot"):
         accept_held_load(held)
     assert _live().pk == newer.snapshot_id
 
 
 def test_refused_load_keeps_its_quarantine_and_live_data(tmp_path):
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(5)}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(5)}))
     before = _state()
     rows = _people(5, "X")
     for r in rows:
-        r["date_of_birth"] = "yesterday"
+        r["first_name"] = "=HYPERLINK(1)"  # (a bad date of birth is blanked now, not quarantined)
     load = load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": rows}, date_current_as_of="2026-11-21"))
     assert load.outcome == Load.Outcome.REFUSED and load.snapshot_id is None
-    assert "first: people.csv, row 2, column date_of_birth" in load.message
+    assert "first: people.csv, row 2, column first_name" in load.message
     assert QuarantinedRow.objects.filter(load=load).count() == 5
     assert _state() == before

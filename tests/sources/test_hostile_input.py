@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from familycontext.sources.loader import load_bundle
 from familycontext.sources.models import Load, Snapshot, SourceRecord
-from tests.sources.bundles import person, write_bundle
+from tests.sources.bundles import load_live, person, write_bundle
 from tests.sources.corpus import CASES, Case
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def _live_state() -> tuple[int, list[tuple[str, str]]]:
 
 @pytest.fixture
 def live(tmp_path) -> tuple[int, list]:
-    load = load_bundle(write_bundle(tmp_path / "good", "cms", {"people": [person(f"L{i}") for i in range(5)]}))
+    load = load_live(write_bundle(tmp_path / "good", "cms", {"people": [person(f"L{i}") for i in range(5)]}))
     assert load.outcome == Load.Outcome.LOADED
     return _live_state()
 

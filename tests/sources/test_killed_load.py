@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -45,11 +46,20 @@ def test_sigkill_during_write_leaves_previous_snapshot_live(tmp_path: Path):
 
     con = sqlite3.connect(db)
     live = con.execute(
-        "select s.id, s.record_count from sources_snapshot s where s.live = 1"
+        "select s.id, s.record_count from sources_snapshot s where s.live = 1 or s.waiting = 1"
     ).fetchall()
     assert len(live) == 1 and live[0][1] == 50
     assert con.execute("select count(*) from sources_sourcerecord where snapshot_id = ?", (live[0][0],)).fetchone()[0] == 50
     assert con.execute("select count(*) from sources_sourcerecord where record_id like 'B%'").fetchone()[0] == 0
+    con.close()
+
+    # The killed load is found abandoned, not left "running" (issue 17).
+    status = _cli(env, "status", "--json")
+    out, err = status.communicate(timeout=120)
+    found = json.loads(out)
+    assert found["running_loads"] == [] and len(found["abandoned_loads"]) == 1, (out, err)
+    con = sqlite3.connect(db)
+    assert con.execute("select outcome from sources_load order by id desc limit 1").fetchone()[0] == "abandoned"
     con.close()
 
     # The database is usable afterwards: the same bundle loads cleanly.

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from familycontext.sources.loader import accept_held_load, load_bundle
 from familycontext.sources.models import Load, PoliceOffence, QuarantinedRow, Snapshot, SourceRecord
-from tests.sources.bundles import person, write_bundle
+from tests.sources.bundles import load_live, person, publish_waiting, write_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,14 @@ def _live(service: str = "cms") -> Snapshot | None:
     return Snapshot.objects.filter(live=True, source__service=service).first()
 
 
-def test_good_bundle_becomes_the_live_snapshot(tmp_path):
+def test_good_bundle_waits_for_linkage_then_becomes_the_live_snapshot(tmp_path):
     bundle = write_bundle(tmp_path / "cms", "cms", {"people": _people(3)})
     load = load_bundle(bundle)
-    assert load.outcome == Load.Outcome.LOADED
+    assert load.outcome == Load.Outcome.LOADED and "waiting for linkage" in load.message
+    assert _live() is None and Snapshot.objects.get(waiting=True).pk == load.snapshot_id
+    publish_waiting()
     snap = _live()
+    assert snap.pk == load.snapshot_id and not snap.waiting
     assert snap.record_count == 3 and snap.coverage_area == "Northmoor"
     assert set(SourceRecord.objects.filter(snapshot=snap).values_list("record_id", flat=True)) == {"C0", "C1", "C2"}
 
@@ -31,7 +34,7 @@ def test_an_impossible_date_of_birth_is_blanked_and_counted_not_the_row_lost(tmp
     rows = _people(30)
     rows[4]["date_of_birth"] = "31/02/2015"
     rows[7]["date_of_birth"] = "1906-02-29"
-    load = load_bundle(write_bundle(tmp_path / "cms", "cms", {"people": rows}))
+    load = load_live(write_bundle(tmp_path / "cms", "cms", {"people": rows}))
     assert load.outcome == Load.Outcome.LOADED
     assert not QuarantinedRow.objects.filter(load=load).exists()
     assert _live().record_count == 30
@@ -45,7 +48,7 @@ def test_an_impossible_date_of_birth_is_blanked_and_counted_not_the_row_lost(tmp
 
 
 def test_missing_required_column_refuses_bundle_and_keeps_live_snapshot(tmp_path):
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(5)}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(5)}))
     before = _live()
     cols = [c for c in ("record_id", "first_name", "date_of_birth")]
     load = load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": _people(7)}, columns={"people": cols}))
@@ -75,11 +78,13 @@ def test_loading_the_same_bundle_twice_changes_nothing(tmp_path):
 
 
 def test_new_snapshot_replaces_old_atomically_and_old_rows_vanish(tmp_path):
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(4)}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(4)}))
     old = _live()
     rows = _people(5)
     rows[0]["first_name"] = "Renamed"
     load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": rows}, date_current_as_of="2026-11-21"))
+    assert _live().pk == old.pk and SourceRecord.objects.filter(snapshot=old).count() == 4  # until linkage
+    publish_waiting()
     new = _live()
     assert new.pk != old.pk and Snapshot.objects.filter(live=True).count() == 1
     assert not SourceRecord.objects.filter(snapshot=old).exists()
@@ -87,11 +92,13 @@ def test_new_snapshot_replaces_old_atomically_and_old_rows_vanish(tmp_path):
 
 
 def test_large_drop_in_records_is_held_until_a_data_manager_accepts(tmp_path):
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(10)}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(10)}))
     old = _live()
     held = load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": _people(3)}))
     assert held.outcome == Load.Outcome.HELD and _live().pk == old.pk
     accept_held_load(held)
+    assert _live().pk == old.pk and Snapshot.objects.get(waiting=True).pk == held.snapshot_id
+    publish_waiting()
     assert _live().pk == held.snapshot_id and _live().record_count == 3
 
 

@@ -40,7 +40,7 @@ def reference(tmp_path: Path) -> Path:
 def test_reference_sample_loads_four_services_with_manifest_values_from_datasources(reference):
     loads = load_bundles(reference, mapping="reference-app", today=TODAY)
     assert [load.outcome for load in loads] == [Load.Outcome.LOADED] * 4, [load.message for load in loads]
-    live = {s.source.service: s for s in Snapshot.objects.filter(live=True).select_related("source")}
+    live = {s.source.service: s for s in Snapshot.objects.filter(waiting=True).select_related("source")}
     assert set(live) == {"school", "housing", "adult_social_care", "police"}
     assert live["housing"].source.name == "Example Housing"
     assert live["school"].coverage_start == date(2000, 1, 1) and live["school"].coverage_end == date(2020, 1, 6)
@@ -54,7 +54,7 @@ def test_reference_sample_loads_four_services_with_manifest_values_from_datasour
 
 def test_reference_sample_identities_come_from_person_csv_with_dd_mm_yyyy_dates(reference):
     load_bundles(reference, mapping="reference-app", today=TODAY)
-    school = SourceRecord.objects.get(snapshot__live=True, snapshot__source__service="school")
+    school = SourceRecord.objects.get(snapshot__waiting=True, snapshot__source__service="school")
     assert (school.record_id, school.first_name, school.last_name) == ("1", "Montgomery", "Freeman")
     assert school.date_of_birth == date(2000, 10, 6) and school.gender == "Male"
     enrolment = SchoolEnrolment.objects.get()
@@ -95,7 +95,7 @@ def test_manifest_naming_the_mapping_overrides_its_defaults(reference):
     )
     loads = load_bundles(reference, today=TODAY)
     assert all(load.outcome == Load.Outcome.LOADED for load in loads)
-    police = Snapshot.objects.get(live=True, source__service="police")
+    police = Snapshot.objects.get(waiting=True, source__service="police")
     assert police.source.key == "police-ref" and police.coverage_area == "Northmoor"
 
 
@@ -130,17 +130,17 @@ def test_flat_common_data_model_extract_splits_into_four_sources_and_loses_nobod
         quarantined = {q.raw.get("Record ID") for q in load.quarantined_rows.all()}
         assert loaded | quarantined == _expected_people(rows, label), service
         assert load.rows_rejected == len(quarantined)
-    police_ids = set(SourceRecord.objects.filter(snapshot__live=True, snapshot__source__service="police")
+    police_ids = set(SourceRecord.objects.filter(snapshot__waiting=True, snapshot__source__service="police")
                      .values_list("record_id", flat=True))
     police_rows = [r for r in rows if r["Service"] == "Police" and r["Record ID"] in police_ids]
     expected_offences = sum(1 for r in police_rows for n in (1, 2, 3) if r.get(f"Date of offence {n}"))
     assert expected_offences > 0
-    assert PoliceOffence.objects.filter(snapshot__live=True).count() == expected_offences
+    assert PoliceOffence.objects.filter(snapshot__waiting=True).count() == expected_offences
     housing = [r for r in rows if r["Service"] == "Housing"]
     expected_open_asb = sum(r["Anti social behaviour"] == "Case open" for r in housing)
     assert sum(r["Anti social behaviour"] != "No records found" for r in housing) > 0
     assert HousingCase.objects.filter(case_type="anti_social_behaviour", closed__isnull=True).count() == expected_open_asb
-    live = Snapshot.objects.get(live=True, source__service="police")
+    live = Snapshot.objects.get(waiting=True, source__service="police")
     assert live.coverage_area == "Greater Manchester Police area" and live.date_current_as_of.date() == TODAY
 
 

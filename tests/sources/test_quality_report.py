@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from familycontext.sources.loader import load_bundle, parse_bundle
+from familycontext.sources.loader import parse_bundle
 from familycontext.sources.models import Load, QuarantinedRow, Snapshot, Source
 from familycontext.sources.quality import quality_report
-from tests.sources.bundles import person, write_bundle
+from tests.sources.bundles import load_live, person, write_bundle
 
 TODAY = date(2026, 11, 20)
 
@@ -119,7 +119,7 @@ def test_dq_of_a_broken_bundle_names_the_problem_and_exits_non_zero(tmp_path):
 
 @pytest.mark.django_db
 def test_dq_compares_with_the_live_snapshot(tmp_path, capsys):
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": [person(f"C{i}") for i in range(10)]}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": [person(f"C{i}") for i in range(10)]}))
     call_command("dq", str(write_bundle(tmp_path / "v2", "cms", {"people": [person(f"C{i}") for i in range(4)]})), "--json")
     report = json.loads(capsys.readouterr().out)
     assert report["previous_records"] == 10 and report["change_against_previous"] == -0.6

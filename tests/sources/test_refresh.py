@@ -29,7 +29,8 @@ def test_refresh_loads_every_bundle_and_prints_one_plain_line_each(nightly, caps
     lines = [line for line in out.splitlines() if line.startswith("LOADED")]
     assert len(lines) == 5 and "\x1b[" not in out
     assert "refresh: 5 bundles, 5 loads: 5 loaded" in out
-    assert Snapshot.objects.filter(live=True).count() == 5
+    assert "5 snapshots waiting for linkage" in out
+    assert Snapshot.objects.filter(waiting=True).count() == 5 and not Snapshot.objects.filter(live=True).exists()
 
 
 def test_refresh_twice_reports_unchanged(nightly, capsys):
@@ -44,7 +45,8 @@ def test_refresh_then_runs_linkage_over_the_new_snapshots(nightly, capsys):
     call_command("refresh", str(nightly))
     out = capsys.readouterr().out
     assert LinkageRun.objects.count() == 1, out
-    assert "refresh: 5 bundles" in out
+    assert "refresh: 5 bundles" in out and "5 new snapshots published" in out
+    assert Snapshot.objects.filter(live=True).count() == 5 and not Snapshot.objects.filter(waiting=True).exists()
 
 
 def test_a_refused_bundle_makes_refresh_exit_non_zero_but_the_others_load(nightly, capsys):

@@ -23,7 +23,7 @@ from familycontext.people.linkage_view import linkage_by_source
 from familycontext.people.models import Person
 from familycontext.sources.loader import load_bundle
 from familycontext.sources.models import Load, Snapshot, Source, SourceRecord
-from tests.sources.bundles import person, write_bundle
+from tests.sources.bundles import load_live, person, publish_waiting, write_bundle
 from tests.web.family import make_user
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def _people(n: int, prefix: str = "C") -> list[dict]:
 @pytest.fixture
 def held(tmp_path) -> Load:
     """A CMS load of 3 people after a live one of 10: held for a data manager."""
-    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(10)}))
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(10)}))
     load = load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": _people(3, "N")},
                                     date_current_as_of="2026-11-21"))
     assert load.outcome == Load.Outcome.HELD
@@ -81,7 +81,7 @@ def test_every_data_manager_page_and_download_is_refused_to_other_roles(client, 
     client.force_login(make_user("other", *roles))
     for url in DATA_MANAGER_URLS:
         assert client.get(url).status_code == 403, url
-    for url in ("/data/loads/1/accept", "/data/loads/1/reject", "/data/matches/1"):
+    for url in ("/data/loads/1/accept", "/data/loads/1/reject", "/data/matches/1", "/data/linkage-runs/start"):
         assert client.post(url, {"decision": "same"}).status_code == 403, url
     assert Load.objects.get(pk=held.pk).outcome == Load.Outcome.HELD
     assert not ReviewDecision.objects.exists()
@@ -139,11 +139,14 @@ def test_accepting_a_held_load_makes_it_live_and_is_audited(manager, held):
     assert _live_ids() == sorted(f"C{i}" for i in range(10))
     response = manager.post(f"/data/loads/{held.pk}/accept")
     assert response.status_code == 302 and response["Location"] == f"/data/loads/{held.pk}"
-    assert _live_ids() == sorted(f"N{i}" for i in range(3))
+    assert _live_ids() == sorted(f"C{i}" for i in range(10))  # live only with the next linkage run
     assert Load.objects.get(pk=held.pk).outcome == Load.Outcome.LOADED
     (entry,) = _audit("data_loaded")
     assert entry.username == "dana" and entry.details["decision"] == "accepted" and entry.details["load"] == held.pk
-    assert "Load accepted" in manager.get(response["Location"]).content.decode()
+    page = manager.get(response["Location"]).content.decode()
+    assert "Load accepted" in page and "New snapshot waiting for linkage" in page and "Waiting for linkage" in page
+    publish_waiting()
+    assert _live_ids() == sorted(f"N{i}" for i in range(3))
 
 
 def test_rejecting_a_held_load_keeps_the_live_snapshot_and_is_audited(manager, held):
@@ -204,7 +207,7 @@ def test_quarantine_csv_is_an_audited_uncached_attachment_with_formulas_neutrali
 
 
 def test_quarantine_is_paginated(manager, tmp_path):
-    rows = [person(f"C{i}") for i in range(200)] + [person(f"B{i}", dob="31/31/2020") for i in range(60)]
+    rows = [person(f"C{i}") for i in range(200)] + [person(f"B{i}", first="=1+1") for i in range(60)]
     load = load_bundle(write_bundle(tmp_path / "p", "cms", {"people": rows}))
     assert load.rows_rejected == 60
     first = manager.get(f"/data/loads/{load.pk}/quarantine").content.decode()
@@ -365,3 +368,42 @@ def test_linkage_by_source_counts_records_sharing_a_person_with_the_cms_or_anoth
                                 first_name="Solo", person_id="P00000099")
     figures = {c.service: (c.records, c.with_cms, c.with_other_source) for c in linkage_by_source()}
     assert figures == {"cms": (1, 0, 1), "police": (2, 1, 1)}
+
+
+# --- publication (issue 17) -----------------------------------------------------------------------
+
+
+def test_a_snapshot_waiting_for_linkage_is_shown_with_a_button_that_starts_an_audited_run(manager, tmp_path,
+                                                                                          monkeypatch):
+    from familycontext.web.views import linkage as views
+
+    load_live(write_bundle(tmp_path / "v1", "cms", {"people": _people(4)}))
+    assert "New snapshot waiting for linkage" not in manager.get("/data/loads").content.decode()
+    load_bundle(write_bundle(tmp_path / "v2", "cms", {"people": _people(5)}, date_current_as_of="2026-11-21"))
+    for url in ("/data/loads", "/data/linkage-runs"):
+        page = manager.get(url).content.decode()
+        assert "New snapshot waiting for linkage" in page and "Run linkage now" in page, url
+    started = []
+    monkeypatch.setattr(views, "start_in_background", lambda: started.append(1) or 4242)
+    response = manager.post("/data/linkage-runs/start")
+    assert response.status_code == 302 and response["Location"] == "/data/linkage-runs" and started == [1]
+    (entry,) = _audit("data_loaded")
+    assert entry.details["linkage"] == "started" and entry.details["waiting_snapshots"] == [
+        Snapshot.objects.get(waiting=True).pk]
+    assert "Linkage run started" in manager.get("/data/linkage-runs").content.decode()
+
+
+def test_while_a_run_is_going_the_button_is_replaced_and_a_second_start_is_refused(manager, tmp_path, monkeypatch):
+    import os
+    import socket
+
+    from familycontext.web.views import linkage as views
+
+    load_bundle(write_bundle(tmp_path / "v1", "cms", {"people": _people(4)}))
+    run = LinkageRun.objects.create(started_at=timezone.now(), upper_threshold=0.9, lower_threshold=0.5,
+                                    host=socket.gethostname(), pid=os.getpid())  # this process: alive
+    page = manager.get("/data/loads").content.decode()
+    assert f"Linkage run {run.pk} is running" in page and "Run linkage now" not in page
+    monkeypatch.setattr(views, "start_in_background", lambda: pytest.fail("started a second run"))
+    manager.post("/data/linkage-runs/start")
+    assert "already running" in manager.get("/data/linkage-runs").content.decode()

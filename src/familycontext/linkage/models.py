@@ -16,6 +16,7 @@ class LinkageRun(models.Model):
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed; the previous linkage stays in place"
+        ABANDONED = "abandoned", "Abandoned: its process ended without finishing; the previous linkage stays in place"
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -32,6 +33,10 @@ class LinkageRun(models.Model):
     snapshots = models.JSONField(default=list, help_text="ids of the live snapshots linked")
     model_parameters = models.JSONField(default=dict)
     figures = models.JSONField(default=dict)
+    # Who is doing the run, so a run whose process died can be told from one still running.
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    abandoned_at = models.DateTimeField(null=True, blank=True, help_text="when the run was found abandoned")
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,8 +1,13 @@
-"""Link every live source record and publish the result, all or nothing.
+"""Link the records of the newest snapshots and publish the result, all or nothing (issue 17).
 
-Scoring happens outside the database transaction (it can take a minute); publication — record
-assignments, person ids on source records, review queue, evidence — happens inside one, so a
-failed or killed run leaves the previous linkage exactly as it was.
+A run links each source's snapshot waiting for linkage (a new load), else its live one.
+Scoring happens outside the database transaction (it can take a minute); publication happens
+inside one: the waiting snapshots go live (``sources.snapshots.publish``), record assignments,
+person ids on source records, review queue and evidence are written, and the caller's
+``publish_read_model`` (the people read model) is rebuilt, all in that one transaction. So a
+page shows either the previous published state or the new one, whole, never new records
+without their people; and a failed or killed run leaves the previous state exactly as it was,
+its new snapshots still waiting.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from familycontext.linkage.models import (
 from familycontext.linkage.spark_engine import SparkOptions
 from familycontext.linkage.stable_ids import assign_person_ids, parse_person_id
 from familycontext.linkage.standardise import UNIQUE_ID_SEPARATOR
-from familycontext.sources.models import SourceRecord
+from familycontext.sources.models import Snapshot, SourceRecord
+from familycontext.sources.processes import reap, this_process
+from familycontext.sources.snapshots import publish, snapshots_to_link
 
 BATCH = 5000
 
@@ -37,13 +44,16 @@ class LinkageError(RuntimeError):
     """The run could not be made; the previous linkage is untouched."""
 
 
-def live_records() -> pd.DataFrame:
-    """Every record of every live snapshot in the standard layout, plus its snapshot id."""
+def live_records(snapshots: list[int] | None = None) -> pd.DataFrame:
+    """Every record the next run links (``snapshots_to_link``, or the given snapshot ids) in the
+    standard layout, plus its snapshot id."""
     # (frame column, model field): the standard person-record layout plus the snapshot id.
     fields = {"source": "snapshot__source__key", "snapshot_id": "snapshot_id", "record_id": "record_id"}
     fields.update((name, name) for name in (
         "first_name", "last_name", "other_names", "date_of_birth", "gender", "postcode", "address", "nhs_number"))
-    rows = SourceRecord.objects.filter(snapshot__live=True).values_list(*fields.values())
+    if snapshots is None:
+        snapshots = [s.pk for s in snapshots_to_link()]
+    rows = SourceRecord.objects.filter(snapshot_id__in=snapshots).values_list(*fields.values())
     columns = list(fields)
     frame = pd.DataFrame.from_records(list(rows.iterator(chunk_size=BATCH)), columns=columns)
     frame["date_of_birth"] = [d.isoformat() if d else "" for d in frame["date_of_birth"]]
@@ -188,11 +198,58 @@ def _publish(
     }
 
 
-def run_linkage(progress: bool = True, *, seed: int = 42) -> LinkageRun:
-    """Link all live records, publish stable person ids, and return the run's record.
+def _publish_snapshots(linked: list[int]) -> list[Snapshot]:
+    """Inside the publication transaction: the waiting snapshots this run linked go live.
 
-    Raises LinkageError (with the run marked failed) if anything goes wrong; nothing the
-    previous run published is changed in that case.
+    Refused (LinkageError) when one it linked is no longer waiting or live: a newer load of that
+    source replaced it while the run was scoring, so the run's people do not describe it.
+    """
+    found = {s.pk: s for s in Snapshot.objects.select_for_update().filter(pk__in=linked).select_related("source")}
+    gone = [pk for pk in linked if pk not in found or not (found[pk].live or found[pk].waiting)]
+    if gone:
+        raise LinkageError(f"snapshot(s) {', '.join(map(str, gone))} were replaced by a newer load while this run "
+                           "was linking; run 'familycontext link' again to link the newest")
+    published = [s for s in found.values() if s.waiting]
+    for snapshot in published:
+        publish(snapshot)
+    return published
+
+
+def running_run() -> LinkageRun | None:
+    """The linkage run in progress (after reaping abandoned ones), if any."""
+    reap_abandoned()
+    return LinkageRun.objects.filter(outcome=LinkageRun.Outcome.RUNNING).order_by("-started_at").first()
+
+
+def start_in_background() -> int:
+    """Start ``familycontext link`` as a process of its own (the data manager's "Run linkage now").
+
+    Detached from the web worker (its own session), so the run outlives the request; its log
+    lines go where this process's go. Returns the new process's id.
+    """
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and command, no user input
+        [sys.executable, "-m", "familycontext.cli", "link", "--verbosity", "0"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
+    )
+    return process.pid
+
+
+def reap_abandoned() -> list[int]:
+    """Mark linkage runs whose process is gone as abandoned (``sources.processes.reap``)."""
+    return reap(LinkageRun, LinkageRun.Outcome.RUNNING, LinkageRun.Outcome.ABANDONED)
+
+
+def run_linkage(progress: bool = True, *, seed: int = 42,
+                publish_read_model: Callable[[], Any] | None = None) -> LinkageRun:
+    """Link the newest snapshots' records, publish them with stable person ids, and return the run's record.
+
+    ``publish_read_model`` (the people read model's rebuild) runs inside the publication
+    transaction, after the new snapshots and person ids are in place. Raises LinkageError (with
+    the run marked failed) if anything goes wrong; nothing the previous run published is
+    changed in that case and loaded snapshots stay waiting.
     """
     from rich.console import Console
 
@@ -204,15 +261,20 @@ def run_linkage(progress: bool = True, *, seed: int = 42) -> LinkageRun:
 
     settings = current_configuration().linkage
     started = time.perf_counter()
+    reap_abandoned()
+    host, pid = this_process()
     run = LinkageRun.objects.create(
+        host=host,
+        pid=pid,
         started_at=timezone.now(),
         upper_threshold=settings.upper_threshold,
         lower_threshold=settings.lower_threshold,
         engine=settings.engine,
     )
     try:
-        say("Reading live source records")
-        frame = live_records()
+        linked = [s.pk for s in snapshots_to_link()]
+        say(f"Reading the records of {len(linked)} snapshots")
+        frame = live_records(linked)
         result = link_frame(
             frame.drop(columns=["snapshot_id"]),
             upper=settings.upper_threshold,
@@ -224,16 +286,21 @@ def run_linkage(progress: bool = True, *, seed: int = 42) -> LinkageRun:
             spark=SparkOptions.from_config(settings),
         )
         with transaction.atomic():
+            published = _publish_snapshots(linked)
             _publish(run, frame, result, say)
             run.records_in = result.figures["records_in"]
             run.links_made = result.figures["links_made"]
             run.pairs_for_review = result.figures["pairs_for_review"]
-            run.snapshots = sorted({int(s) for s in frame["snapshot_id"]})
+            run.snapshots = sorted(linked)
+            run.figures = (run.figures or {}) | {"snapshots_published": sorted(s.pk for s in published)}
             run.model_parameters = _jsonable(result.parameters)
             run.outcome = LinkageRun.Outcome.FINISHED
             run.finished_at = timezone.now()
             run.duration_seconds = round(time.perf_counter() - started, 2)
             run.save()
+            if publish_read_model is not None:
+                say("Rebuilding the people read model")
+                publish_read_model()
     except Exception as exc:
         LinkageRun.objects.filter(pk=run.pk).update(
             outcome=LinkageRun.Outcome.FAILED,

@@ -1,9 +1,13 @@
-"""Load a bundle: read → validate → quarantine → snapshot → publish (SPEC 3).
+"""Load a bundle: read → validate → quarantine → snapshot, waiting for linkage (SPEC 3, issue 17).
 
 Nothing is silently dropped: every rejected row is kept with file, row, column and reason.
 A bundle that cannot be trusted (broken manifest, missing columns, too many rejected rows) is
 refused whole and the live snapshot stays as it was. All writes of a good load happen in one
 transaction, so a load killed part way leaves the previous snapshot live and intact.
+
+A good load does not go live by itself: its snapshot waits (``snapshots.stage``) until a linkage
+run links it and publishes snapshot, linkage and people together. Until then every page shows
+the previous published state.
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ from familycontext.sources.models import (
     SourceRecord,
 )
 from familycontext.sources.parsed import ParsedBundle, Rejected
+from familycontext.sources.processes import reap, this_process
 from familycontext.sources.quality import quality_report
 from familycontext.sources.rows import CheckedRow, check_row
 from familycontext.sources.services import IDENTITY_COLUMNS
-from familycontext.sources.snapshots import discard_rows, publish
+from familycontext.sources.snapshots import discard_rows, stage
 
 ROW_MODEL = {
     ("cms", "relationships"): CmsRelationship,
@@ -52,6 +57,7 @@ ROW_MODEL = {
 ONE_ROW_PER_PERSON = {("cms", "people"), ("police", "people")}
 IDENTITY_FIELDS = [c for c in IDENTITY_COLUMNS if c != "record_id"] + ["restricted"]
 BATCH = 5000
+WAITING = "waiting for linkage: pages show it after the next 'familycontext link' run"
 
 Progress = Callable[[str, int], None]
 
@@ -224,8 +230,13 @@ def load_bundles(
     return [load_part(bundle, part, today=today, config=config, loaded_by=loaded_by, progress=progress) for part in parts]
 
 
+def _start(bundle: str, loaded_by: str) -> Load:
+    host, pid = this_process()
+    return Load.objects.create(bundle=bundle[:500], loaded_by=loaded_by, host=host, pid=pid)
+
+
 def _refused(bundle: Path, loaded_by: str, exc: BundleError) -> Load:
-    load = Load.objects.create(bundle=str(bundle)[:500], loaded_by=loaded_by)
+    load = _start(str(bundle), loaded_by)
     return _finish(load, Load.Outcome.REFUSED, str(exc))
 
 
@@ -242,7 +253,18 @@ def load_part(
     config = config or current_configuration()
     today = today or timezone.localdate()
     label = f"{bundle} ({part.service})" if part.mapping else str(bundle)
-    load = Load.objects.create(bundle=label[:500], loaded_by=loaded_by)
+    load = _start(label, loaded_by)
+    try:
+        return _load(load, label, part, today=today, config=config, progress=progress)
+    except Exception as exc:  # a bug or a broken database: the load is failed, not left "running"
+        Load.objects.filter(pk=load.pk, outcome=Load.Outcome.RUNNING).update(
+            outcome=Load.Outcome.FAILED, message=f"{label}: {type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now())
+        raise
+
+
+def _load(load: Load, label: str, part: Part, *, today: date, config: Configuration,
+          progress: Progress | None) -> Load:
     try:
         parsed = parse_part(part, today=today, progress=progress)
     except BundleError as exc:
@@ -254,12 +276,14 @@ def load_part(
     load.source = source
     load.rows_read = parsed.rows_read
     load.rows_rejected = len(parsed.rejected)
-    live = source.live_snapshot
+    # Compared with what the next linkage run would publish: a waiting snapshot, else the live one.
+    live = source.newest_snapshot
     load.quality_report = quality_report(parsed, today=today, previous=live, config=config)
 
     if live is not None and live.content_hash == parsed.content_hash:
         load.snapshot = live
-        return _finish(load, Load.Outcome.UNCHANGED, f"{label}: identical to the live snapshot; nothing changed")
+        what = "the live snapshot" if live.live else "the snapshot waiting for linkage"
+        return _finish(load, Load.Outcome.UNCHANGED, f"{label}: identical to {what}; nothing changed")
     if parsed.rows_read == 0 or not parsed.records:
         return _finish(load, Load.Outcome.REFUSED,
                        f"{label}: no valid person records{_first_problem(parsed)}; the live snapshot is unchanged", parsed)
@@ -284,13 +308,16 @@ def load_part(
             return _finish(
                 load,
                 Load.Outcome.HELD,
-                f"{label}: {len(parsed.records)} people against {live.record_count} in the live snapshot "
+                f"{label}: {len(parsed.records)} people against {live.record_count} in the "
+                f"{'live snapshot' if live.live else 'snapshot waiting for linkage'} "
                 f"(a drop of {drop:.0%}, more than loading.max_record_drop_share); held for a data manager: "
-                f"'familycontext accept-load {load.pk}' publishes it, 'familycontext reject-load {load.pk}' discards it",
+                f"'familycontext accept-load {load.pk}' accepts it (live after the next linkage run), "
+                f"'familycontext reject-load {load.pk}' discards it",
                 parsed,
             )
-        publish(snapshot)
-        message = f"{label}: {m.source_name} loaded, {len(parsed.records)} people, {load.rows_rejected} rows quarantined"
+        stage(snapshot)
+        message = (f"{label}: {m.source_name} loaded, {len(parsed.records)} people, {load.rows_rejected} rows "
+                   f"quarantined; {WAITING}")
         return _finish(load, Load.Outcome.LOADED, message, parsed)
 
 
@@ -315,7 +342,7 @@ def _finish(load: Load, outcome: str, message: str, parsed: ParsedBundle | None 
 
 
 def accept_held_load(load: Load) -> Load:
-    """A data manager accepts a held load: its snapshot goes live.
+    """A data manager accepts a held load: its snapshot waits for the linkage run that makes it live.
 
     Refused when a newer snapshot of the same source went live meanwhile: accepting would put
     older data in front of users.
@@ -323,13 +350,14 @@ def accept_held_load(load: Load) -> Load:
     if load.outcome != Load.Outcome.HELD or load.snapshot is None:
         raise BundleError(f"load {load.pk} is not held (it is {load.get_outcome_display().lower()})")
     with transaction.atomic():
-        live = load.snapshot.source.live_snapshot
+        live = load.snapshot.source.newest_snapshot
         if live is not None and live.pk > load.snapshot.pk:
-            raise BundleError(f"load {load.pk} is older than the live snapshot of {load.snapshot.source.key} "
+            what = "live snapshot" if live.live else "snapshot waiting for linkage"
+            raise BundleError(f"load {load.pk} is older than the {what} of {load.snapshot.source.key} "
                               f"(loaded after it); reject it instead")
-        publish(load.snapshot)
+        stage(load.snapshot)
         load.outcome = Load.Outcome.LOADED
-        load.message += " — accepted by a data manager"
+        load.message += f" — accepted by a data manager; {WAITING}"
         load.save(update_fields=["outcome", "message"])
     return load
 
@@ -349,3 +377,8 @@ def reject_held_load(load: Load, *, by: str = "") -> Load:
         load.save(update_fields=["snapshot", "outcome", "message"])
         Snapshot.objects.filter(pk=snapshot.pk, live=False).delete()
     return load
+
+
+def reap_abandoned_loads() -> list[int]:
+    """Mark loads whose process is gone as abandoned (``sources.processes.reap``)."""
+    return reap(Load, Load.Outcome.RUNNING, Load.Outcome.ABANDONED)

@@ -1,8 +1,10 @@
 """Sources, their snapshots and what a snapshot holds (SPEC 3).
 
 A snapshot is one complete, validated load of a source. Exactly one snapshot per source is live;
-a new load is written beside the live one and swapped in, in one transaction, so readers never
-see half a load. The rows below are the minimum SPEC 3 allows us to keep (data minimisation):
+a new load is written beside the live one and waits (``waiting``) until a linkage run links it:
+the run makes the new snapshots, the linkage over them and the people read model live together,
+in one transaction (``linkage.runs``), so readers never see half a load nor records without their
+people (issue 17). The rows below are the minimum SPEC 3 allows us to keep (data minimisation):
 a source's rows vanish when its next snapshot no longer holds them.
 """
 
@@ -27,12 +29,24 @@ class Source(models.Model):
 
     @property
     def live_snapshot(self) -> Snapshot | None:
+        """The snapshot pages and APIs show (published by the last linkage run)."""
         return self.snapshots.filter(live=True).first()
+
+    @property
+    def waiting_snapshot(self) -> Snapshot | None:
+        """A loaded snapshot waiting for the linkage run that publishes it, if any."""
+        return self.snapshots.filter(waiting=True).first()
+
+    @property
+    def newest_snapshot(self) -> Snapshot | None:
+        """What the next linkage run links for this source: the waiting snapshot, else the live one."""
+        return self.waiting_snapshot or self.live_snapshot
 
 
 class Snapshot(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="snapshots")
     live = models.BooleanField(default=False)
+    waiting = models.BooleanField(default=False, help_text="loaded and accepted; live after the next linkage run")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of manifest and files")
     date_current_as_of = models.DateTimeField()
     coverage_start = models.DateField(null=True, blank=True)
@@ -46,7 +60,8 @@ class Snapshot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source"], condition=Q(live=True), name="one_live_snapshot_per_source")
+            models.UniqueConstraint(fields=["source"], condition=Q(live=True), name="one_live_snapshot_per_source"),
+            models.UniqueConstraint(fields=["source"], condition=Q(waiting=True), name="one_waiting_snapshot_per_source"),
         ]
 
     def __str__(self) -> str:
@@ -58,7 +73,8 @@ class Load(models.Model):
 
     class Outcome(models.TextChoices):
         RUNNING = "running", "Running"
-        LOADED = "loaded", "Loaded and live"
+        ABANDONED = "abandoned", "Abandoned: its process ended without finishing"
+        LOADED = "loaded", "Loaded"
         UNCHANGED = "unchanged", "Same as the live snapshot; nothing changed"
         REFUSED = "refused", "Refused"
         HELD = "held", "Held for a data manager"
@@ -76,6 +92,10 @@ class Load(models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     quality_report = models.JSONField(default=dict, blank=True)
     loaded_by = models.CharField(max_length=150, blank=True)
+    # Who is doing the load, so a load whose process died can be told from one still running.
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    abandoned_at = models.DateTimeField(null=True, blank=True, help_text="when the run was found abandoned")
 
 
 class QuarantinedRow(models.Model):

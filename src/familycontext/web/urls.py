@@ -56,6 +56,7 @@ urlpatterns = [
     path("data/matches", page(matches.queue), name="matches"),
     path("data/matches/<int:pair_id>", page(matches.pair), name="match"),
     path("data/linkage-runs", page(linkage_views.runs), name="linkage-runs"),
+    path("data/linkage-runs/start", page(linkage_views.start), name="linkage-start"),
     path("data/linkage-runs/<int:run_id>", page(linkage_views.run), name="linkage-run"),
     path("data/people/<str:person_id>/why-linked", page(linkage_views.why), name="why-linked"),
     # Information governance (SPEC 8): break-glass, restrictions, audit screens, alerts.

@@ -7,13 +7,14 @@ import json
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_POST
 
 from familycontext.accounts.roles import DATA_MANAGER, role_required
 from familycontext.governance.audit import record
 from familycontext.governance.models import AuditAction
 from familycontext.linkage.models import LinkageRun
+from familycontext.linkage.runs import reap_abandoned, running_run, start_in_background
 from familycontext.people.linkage_view import (
     linkage_by_source,
     model_comparisons,
@@ -21,12 +22,38 @@ from familycontext.people.linkage_view import (
     why_linked,
 )
 from familycontext.people.models import Person
+from familycontext.sources.loader import reap_abandoned_loads
 from familycontext.sources.models import Snapshot
+from familycontext.sources.snapshots import waiting_snapshots
 from familycontext.web.pagination import paginate
 from familycontext.web.quality_report import percent as share
 from familycontext.web.views.common import render_page
 
 RUNS_PER_PAGE = 20
+NOTICE_KEY = "data_manager_notice"  # a one-off message for the next data manager's page
+
+
+def publication_state() -> dict:
+    """For the data manager's pages: snapshots waiting for linkage and the run in progress, if any."""
+    reap_abandoned_loads()
+    return {"waiting": waiting_snapshots(), "running": running_run()}
+
+
+@require_POST
+@role_required(DATA_MANAGER)
+def start(request: HttpRequest) -> HttpResponse:
+    """Run linkage now: publishes the snapshots waiting for linkage with their people (audited)."""
+    running = running_run()
+    if running is not None:
+        request.session[NOTICE_KEY] = f"Linkage run {running.pk} is already running; its result is published when it finishes."
+        return redirect("web:linkage-runs")
+    waiting = waiting_snapshots()
+    pid = start_in_background()
+    record(request, AuditAction.DATA_LOADED, details={
+        "linkage": "started", "process": pid, "waiting_snapshots": [w.pk for w in waiting]})
+    request.session[NOTICE_KEY] = ("Linkage run started. Pages show the new snapshots when it finishes; this page "
+                                   "lists it while it runs.")
+    return redirect("web:linkage-runs")
 
 
 def _linkage_by_source() -> list:
@@ -44,6 +71,8 @@ def _linkage_by_source() -> list:
 @require_GET
 @role_required(DATA_MANAGER)
 def runs(request: HttpRequest) -> HttpResponse:
+    state = publication_state()
+    reap_abandoned()
     page, pagination = paginate(request, LinkageRun.objects.order_by("-started_at", "-pk"), RUNS_PER_PAGE,
                                 label="Pages of linkage runs")
     coverage = [{"source": c, "with_cms": share(c.with_cms / c.records) if c.records else "0%",
@@ -51,7 +80,7 @@ def runs(request: HttpRequest) -> HttpResponse:
                 for c in _linkage_by_source()] if page.number == 1 else []
     return render_page(request, "web/data/linkage_runs.html", {
         "page": page, "runs": list(page.object_list), "pagination": pagination, "coverage": coverage,
-        "percent": percent,
+        "percent": percent, **state, "notice": request.session.pop(NOTICE_KEY, None),
     })
 
 

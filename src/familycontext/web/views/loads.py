@@ -30,10 +30,10 @@ from familycontext.web import quality_report
 from familycontext.web.forms import FormErrors
 from familycontext.web.pagination import paginate
 from familycontext.web.views.common import render_page
+from familycontext.web.views.linkage import NOTICE_KEY, publication_state
 
 LOADS_PER_PAGE = 25
 QUARANTINE_PER_PAGE = 50
-NOTICE_KEY = "data_manager_notice"
 
 OUTCOME_TAGS = {
     Load.Outcome.LOADED: "govuk-tag--green",
@@ -43,9 +43,11 @@ OUTCOME_TAGS = {
     Load.Outcome.REFUSED: "govuk-tag--red",
     Load.Outcome.FAILED: "govuk-tag--red",
     Load.Outcome.RUNNING: "govuk-tag--blue",
+    Load.Outcome.ABANDONED: "govuk-tag--red",
 }
 OUTCOME_SHORT = {
-    Load.Outcome.LOADED: "Live",
+    Load.Outcome.LOADED: "Loaded",
+    Load.Outcome.ABANDONED: "Abandoned",
     Load.Outcome.UNCHANGED: "Unchanged",
     Load.Outcome.HELD: "Held",
     Load.Outcome.REJECTED: "Rejected",
@@ -77,8 +79,20 @@ def current_as_of(load: Load) -> date | datetime | None:
     return load.snapshot.date_current_as_of if load.snapshot_id else None
 
 
+def _short(load: Load) -> tuple[str, str]:
+    """The tag on a load: a loaded one says whether its snapshot is live, waiting for linkage or replaced."""
+    if load.outcome == Load.Outcome.LOADED and load.snapshot_id:
+        if load.snapshot.live:
+            return "Live", "govuk-tag--green"
+        if load.snapshot.waiting:
+            return "Waiting for linkage", "govuk-tag--yellow"
+        return "Replaced", "govuk-tag--grey"
+    return OUTCOME_SHORT.get(load.outcome, load.outcome), OUTCOME_TAGS.get(load.outcome, "")
+
+
 def _summary(load: Load) -> dict:
-    return {"load": load, "tag": OUTCOME_TAGS.get(load.outcome, ""), "short": OUTCOME_SHORT.get(load.outcome, load.outcome),
+    short, tag = _short(load)
+    return {"load": load, "tag": tag, "short": short,
             "current_as_of": current_as_of(load),
             "service_label": SERVICE_LABELS.get(load.source.service if load.source_id else
                                                 (load.quality_report or {}).get("service", ""), ""),
@@ -88,10 +102,11 @@ def _summary(load: Load) -> dict:
 @require_GET
 @role_required(DATA_MANAGER)
 def loads(request: HttpRequest) -> HttpResponse:
+    state = publication_state()  # before the page, so abandoned loads show as such
     page, pagination = paginate(request, Load.objects.select_related("source", "snapshot").order_by("-started_at", "-pk"),
                                 LOADS_PER_PAGE, label="Pages of loads")
     return render_page(request, "web/data/loads.html", {
-        "page": page, "rows": [_summary(load) for load in page.object_list], "pagination": pagination,
+        **state, "page": page, "rows": [_summary(load) for load in page.object_list], "pagination": pagination,
         "held": Load.objects.filter(outcome=Load.Outcome.HELD).count(), "notice": take_notice(request),
     })
 
@@ -114,7 +129,7 @@ def load(request: HttpRequest, load_id: int) -> HttpResponse:
         "drop_warning": quality_report.drop_warning(report, max_drop),
         "held": item.outcome == Load.Outcome.HELD,
         "quarantined": item.quarantined_rows.count(),
-        "notice": take_notice(request),
+        "notice": take_notice(request), **publication_state(),
     })
 
 
@@ -138,8 +153,8 @@ def _decide(request: HttpRequest, load_id: int, *, accept: bool) -> HttpResponse
                 "decision": decision, "load": item.pk, "source": item.source.key if item.source_id else "",
                 "bundle": item.bundle, "records": (item.quality_report or {}).get("records"),
             })
-            set_notice(request, "Load accepted: its snapshot is now live. People pages show it after the next "
-                                "linkage run." if accept else
+            set_notice(request, "Load accepted: its snapshot is waiting for linkage. Pages show it when the next "
+                                "linkage run publishes it." if accept else
                                 "Load rejected: its records were discarded and the live snapshot is unchanged.")
             return redirect("web:data-load", load_id=item.pk)
     return render_page(request, "web/data/decide_load.html", {

@@ -1,5 +1,9 @@
 """familycontext refresh FOLDER — the nightly job: load every bundle under FOLDER, then link.
 
+The loads' snapshots wait for linkage; the link run publishes them with their people in one
+transaction, so pages show last night's state, whole, until it finishes (issue 17). With
+``--no-link`` they stay waiting until the next ``familycontext link``.
+
 A bundle is any folder (FOLDER itself or one below it) holding a manifest.toml. Two refreshes
 never overlap: the second finds the lock taken and exits non-zero at once, because two
 interleaved loads and linkage runs could publish people built from a mix of snapshots. The lock
@@ -26,6 +30,7 @@ from rich.markup import escape
 
 from familycontext.sources.loader import load_bundles
 from familycontext.sources.models import Load
+from familycontext.sources.snapshots import waiting_snapshots
 
 LOCK_NAME = "refresh.lock"
 
@@ -109,4 +114,9 @@ class Command(BaseCommand):
                              f"{people:,} people in new snapshots; {time.monotonic() - started:.1f}s"))
         if link:
             call_command("link", stdout=self.stdout)
+        else:
+            waiting = len(waiting_snapshots())
+            if waiting:
+                console.print(f"refresh: {waiting} snapshots waiting for linkage; pages show them after "
+                              "'familycontext link' publishes them")
         return failed
