@@ -8,6 +8,12 @@ fixtures (``db``, ``transactional_db``, ``live_server``, ...) or carries ``djang
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Generated-input tests assert behaviour, not speed: on a shared or loaded CI machine input generation
+# can be slow, and Hypothesis's timing checks (deadline, too_slow) would then fail a correct test.
+settings.register_profile("familycontext", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("familycontext")
 
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
                                "django_db_serialized_rollback", "live_server", "django_db_setup"})
