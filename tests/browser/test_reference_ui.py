@@ -47,6 +47,12 @@ class Cast:
     without_address: Person
 
 
+def _first(people, what: str) -> Person:
+    found = next(iter(people), None)
+    assert found is not None, f"the synthetic borough ({PEOPLE} people, seed {SEED}) should hold {what}"
+    return found
+
+
 def _with_records(person: Person, today) -> set[str]:
     return {c.service for c in cards(person, today) if c.shown_for_age and c.loaded and c.records_found}
 
@@ -70,14 +76,16 @@ def _cast() -> Cast:
     for_service = {}
     for service in SECTIONS:
         if service not in covered:
-            for_service[service] = next(p for p in people if service in services[p.id] and not p.restricted)
+            for_service[service] = _first((p for p in people if service in services[p.id] and not p.restricted),
+                                          f"someone with {service} records")
     restricted = next((p for p in people if p.restricted), None)
     if restricted is None:  # the generator restricts 0.5 % of CMS people; a data manager otherwise
-        restricted = next(p for p in people if p.id not in (child.id, relative.id, by_case_id.id) and p.address)
+        restricted = _first((p for p in people if p.id not in (child.id, relative.id, by_case_id.id)
+                             and p.address), "someone with an address")
         restrictions.change(restricted, restricted=True, user=make_user("dee", "data_manager"),
                             reason="Adoption placement: the address must not be disclosed")
         restricted.restricted = True
-    without_address = next(p for p in people if not p.address and not p.restricted)
+    without_address = _first((p for p in people if not p.address and not p.restricted), "someone without an address")
     return Cast(child, relative, by_case_id, for_service, restricted, without_address)
 
 
