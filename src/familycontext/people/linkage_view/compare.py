@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from familycontext.identity import names as name_rules
 from familycontext.people.family import normalise_address, normalise_postcode
 from familycontext.people.linkage_view.records import RecordView
 from familycontext.people.linkage_view.words import FieldEvidence, describe_evidence, govuk_date
@@ -25,6 +26,11 @@ class ComparedField:
 
 def _norm(text: str) -> str:
     return " ".join(str(text or "").casefold().replace("-", " ").split())
+
+
+def _name(text: str) -> str:
+    """Names compare as linkage compares them (identity.names.plain): "Strauß" is "Strauss"."""
+    return name_rules.plain(text) or ""
 
 
 def _agreement(left: str, right: str, *, normalise=_norm) -> tuple[str, bool]:
@@ -78,9 +84,9 @@ def compare(
         ("Record ID", [left.record_id, right.record_id]),
     ):
         rows.append(ComparedField(label, values[0], values[1], "", False, None, compared=False))
-    add("First name", left.first_name, right.first_name, "first_name")
-    add("Last name", left.last_name, right.last_name, "last_name")
-    add("Other names", left.other_names, right.other_names, "other_names")
+    add("First name", left.first_name, right.first_name, "first_name", _name)
+    add("Last name", left.last_name, right.last_name, "last_name", _name)
+    add("Other names", left.other_names, right.other_names, "other_names", _name)
     add("Date of birth", dob[0], dob[1], "date_of_birth")
     add(
         "Gender",
