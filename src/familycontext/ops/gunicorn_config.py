@@ -13,7 +13,7 @@ import os
 from gunicorn import glogging
 
 bind = os.environ.get("FAMILYCONTEXT_BIND", "127.0.0.1:8000")
-# One worker per core, two threads each: measured on 2 cores (issue 9). 2 workers x 4 threads
+# One worker per core, two threads each: measured on 2 cores (docs/scale.md, request cost). 2 workers x 4 threads
 # served the load test at 11-12 ms of CPU per request against 12.5-14 ms for 4 x 4 (more
 # processes, more context switches and colder caches for the same work); then, back to back
 # on the same database, 2 x 2 served 227-229 requests/s (p95 230 ms) where 2 x 4 served
@@ -52,7 +52,7 @@ forwarded_allow_ips = os.environ.get("FAMILYCONTEXT_FORWARDED_ALLOW_IPS", "127.0
 class Logger(glogging.Logger):
     """gunicorn's logger without its access log. With a logging configuration set (above),
     gunicorn builds every request's access-log fields even though the "gunicorn.access" logger
-    discards them: about 1 % of a worker's CPU under the load test (issue 9)."""
+    discards them: about 1 % of a worker's CPU under the load test (docs/scale.md, request cost)."""
 
     def access(self, resp, req, environ, request_time) -> None:
         return None
@@ -65,7 +65,7 @@ def when_ready(server) -> None:
     """After the application is imported (preload_app) and before the workers are forked: move
     everything imported so far out of the garbage collector's sight. Django, the templates and
     the URL patterns live as long as the process; not walking them again on every collection
-    saves a few per cent of CPU per request (issue 9), and the forked workers keep sharing those
+    saves a few per cent of CPU per request (docs/scale.md, request cost), and the forked workers keep sharing those
     pages of memory instead of copying them when the collector touches them."""
     gc.collect()
     gc.freeze()

@@ -15,7 +15,7 @@ from typing import Any
 
 # Nothing here writes the thread, process or calling line, so the logging module need not look
 # them up for each record: the optimisations the logging HOWTO lists ("Optimization"). The request
-# log writes a line per request; this halves its cost (issue 9).
+# log writes a line per request; this halves its cost (docs/scale.md, request cost).
 logging.logThreads = False
 logging.logProcesses = False
 logging.logMultiprocessing = False

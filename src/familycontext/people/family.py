@@ -62,7 +62,7 @@ def linked_in_cms(person: Person, records: list[SourceRecord] | None = None) -> 
     others: dict[tuple[int, str], str] = {}  # (snapshot, record id) -> its person id
     people: dict[str, Person] = {}
     # Plain statements, two per CMS snapshot (the ORM took four, and their building cost more
-    # than the database's work on every person page: issue 9).
+    # than the database's work on every person page: docs/adr/0002).
     connection = _PEOPLE.database()
     q = connection.ops.quote_name
     rel, rec = q(CmsRelationship._meta.db_table), q(SourceRecord._meta.db_table)

@@ -41,7 +41,7 @@ FRAGMENTS_KEPT = 512
 
 
 def memo(macro, *args):
-    """``macro(*args)``, rendered once per distinct ``args`` and then reused (issue 9).
+    """``macro(*args)``, rendered once per distinct ``args`` and then reused (docs/scale.md, request cost).
 
     For page parts that are the same for everyone and costly in GOV.UK macros: the header, the
     phase banner, a source's "how current" list on its cards. Only for macros whose output
@@ -67,7 +67,7 @@ _URLS: dict[tuple, str] = {}
 
 def url(name: str, *args, **kwargs) -> str:
     """``reverse`` for templates; an address without arguments (the menu, the footer: about ten
-    per page) is resolved once per process and URL configuration (issue 9). Addresses with
+    per page) is resolved once per process and URL configuration (docs/scale.md, request cost). Addresses with
     arguments (a person's page) are resolved each time and never kept."""
     if args or kwargs:
         return reverse(name, *args, **kwargs)

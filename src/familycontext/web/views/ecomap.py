@@ -43,7 +43,7 @@ def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
         return redirect("web:person", person_id=disclosed.person.id)
     family = family_map.family_flags(disclosed, disclosure)
     # Showing the ecomap shows each person's basic details and flags: one entry per person,
-    # appended in one transaction and one INSERT (issue 9).
+    # appended in one transaction and one INSERT (docs/adr/0002).
     record_many(request, AuditAction.VIEWED_PERSON, _people(family, disclosed))
     fragment = request.headers.get("X-Requested-With") == "fetch"
     template = "web/ecomap_fragment.html" if fragment else "web/ecomap.html"
