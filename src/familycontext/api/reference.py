@@ -3,7 +3,10 @@ served at the paths it declares (/api/auth/..., /api/search/person, /api/person/
 written for the reference implementation work. Where the document and its reference client disagree,
 the client wins (see docs/api.md): login answers 302 to /api/auth/status (which answers 200), person
 ids may carry the client's "fc:" prefix, related individuals answer with and without the trailing
-slash, and ServiceDetail.schema is the service's schema with $refs inlined and x-item-seq ordering.
+slash, ServiceDetail.schema is the service's schema with $refs inlined and x-item-seq ordering,
+dates of birth may be ISO timestamps, every text field the client reads is present ("" when
+unknown), and a restricted person's refused details answer 423, not the 403 it reads as "signed out"
+(ADR 0003). The 2021 client itself is served by ``reference_ui``.
 
 The same authentication, roles, reason for access, audit and display rules as /api/v1.
 """
