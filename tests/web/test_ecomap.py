@@ -114,7 +114,7 @@ def test_the_ecomap_shows_flags_only_and_audits_each_person_it_shows(with_reason
     assert "<script" not in html and "style=" not in html
     assert re.search(r"<[^>]*\son\w+=", html) is None  # no event handler attributes
     assert list(AuditEntry.objects.values_list("action", "person_id")) == [
-        ("viewed_person", "P00000001"), ("viewed_person", "P00000002"), ("viewed_person", "P00000003")]
+        ("shown_on_ecomap", "P00000001"), ("shown_on_ecomap", "P00000002"), ("shown_on_ecomap", "P00000003")]
 
 
 def test_the_person_page_offers_the_ecomap_without_showing_or_auditing_it(with_reason, family):

@@ -72,5 +72,10 @@ def record(request, reason: Reason | None, action, **kwargs: Any):
     return audit.record(_ReasonedRequest(request, reason), action, **kwargs)
 
 
+def record_view(request, reason: Reason | None, person):
+    """``viewed_person``, once per exposure (``governance.audit.record_view_once``)."""
+    return audit.record_view_once(_ReasonedRequest(request, reason), person)
+
+
 def record_many(request, reason: Reason | None, action, people) -> list:
     return audit.record_many(_ReasonedRequest(request, reason), action, people)

@@ -42,7 +42,7 @@ from familycontext.api.people import (
     withheld_problem,
 )
 from familycontext.api.problems import ApiProblem, problem_response
-from familycontext.api.reasons import reason_from_request, record, record_many
+from familycontext.api.reasons import reason_from_request, record, record_many, record_view
 from familycontext.api.reference_ui import PREFIX, sent_by_the_served_ui
 from familycontext.api.schemas import plausible_birth_date
 from familycontext.disclosure import Disclosure, PersonSummary
@@ -309,7 +309,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     if _is_case_id_search(person_id):  # the client's case-id search: audited as the web's is
         record(request, reason, AuditAction.SEARCHED, search_terms={"cms_id": person_id.partition(":")[2].strip()[:100]})
     subject = _person_id(person_id)
-    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    record_view(request, reason, subject)
     return JsonResponse(person_json(Disclosure.for_api(request).summary(subject)))
 
 
@@ -332,7 +332,7 @@ def person_services(request: HttpRequest, person_id: str) -> HttpResponse:
     reason = reason_from_request(request, required=True)
     subject = _person_id(person_id)
     cards = [c for c in closed_cards(request, subject) if c.shown_for_age and c.loaded]
-    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    record_view(request, reason, subject)
     return JsonResponse([_summary(c) for c in cards], safe=False)
 
 
@@ -399,7 +399,7 @@ def person_related(request: HttpRequest, person_id: str) -> HttpResponse:
     disclosed = disclosed_person(request, subject)
     if disclosed.restricted:
         raise withheld_problem()
-    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    record_view(request, reason, subject)
     related = [person_json(r.summary) | {"relationship": r.relationship, "relationshipToId": subject.id}
                for r in disclosed.related if r.summary]
     return JsonResponse(related, safe=False)

@@ -27,7 +27,7 @@ from familycontext.api.people import (
     withheld_problem,
 )
 from familycontext.api.problems import ApiProblem
-from familycontext.api.reasons import reason_from_request, record, record_many
+from familycontext.api.reasons import reason_from_request, record, record_many, record_view
 from familycontext.disclosure import Disclosure
 from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import asked_before_search
@@ -134,7 +134,7 @@ def person(request: HttpRequest, person_id: str, x_reason_cms_id: str | None = R
     reason = reason_from_request(request, required=True)
     subject = get_person(person_id)
     disclosed = disclosed_person(request, subject)
-    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    record_view(request, reason, subject)
     return present.person_details(disclosed)
 
 
@@ -147,7 +147,7 @@ def services(request: HttpRequest, person_id: str, x_reason_cms_id: str | None =
     reason = reason_from_request(request, required=True)
     subject = get_person(person_id)
     cards = closed_cards(request, subject)
-    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    record_view(request, reason, subject)
     return [present.service_summary(subject, card) for card in cards]
 
 
@@ -179,7 +179,7 @@ def related(request: HttpRequest, person_id: str, x_reason_cms_id: str | None = 
     disclosed = disclosed_person(request, subject)
     if disclosed.restricted:
         raise withheld_problem()
-    record(request, reason, AuditAction.VIEWED_PERSON, person=subject)
+    record_view(request, reason, subject)
     return present.related(disclosed)
 
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import contextvars
 import getpass
+from datetime import timedelta
 from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from familycontext.governance import alerts, chain
 from familycontext.governance.models import AuditAction, AuditEntry
@@ -120,6 +125,31 @@ def record_many(request, action: AuditAction | str, people) -> list[AuditEntry]:
     """One entry per person, e.g. everyone shown on a page of results, in one transaction."""
     entries = [_from_request(request, action, person=p) for p in people]
     return _write(entries) if entries else []
+
+
+def record_view_once(request, person) -> AuditEntry | None:
+    """``viewed_person`` once per exposure: a person's page seen through several API calls (the
+    person, their services, their related individuals) with one reason is one entry.
+
+    Not written when this user's latest ``viewed_person`` is the same person with the same reason,
+    less than the session inactivity time-out ago; viewing someone else in between, or another
+    reason, makes the next view a new exposure. Checked under the chain-head lock, so the reference
+    client's three parallel calls write one entry, not three. The alerts therefore count exposures.
+    """
+    reason = current_reason(request) if hasattr(request, "session") else None
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return record(request, AuditAction.VIEWED_PERSON, person=person)
+    since = timezone.now() - timedelta(minutes=settings.CONFIG.sessions.inactivity_timeout_minutes)
+    with transaction.atomic():
+        chain.lock_head()
+        last = (AuditEntry.objects.filter(user_id=user.pk, action=AuditAction.VIEWED_PERSON, at__gt=since)
+                .order_by("-at", "-sequence")
+                .values_list("person_id", "reason_cms_id", "reason_type", "reason_text").first())
+        given = (reason.cms_id, reason.type, reason.text) if reason else ("", "", "")
+        if last is not None and last[0] == person.id and tuple(v or "" for v in last[1:]) == given:
+            return None
+        return record(request, AuditAction.VIEWED_PERSON, person=person)
 
 
 def record_event(

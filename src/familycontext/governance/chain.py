@@ -126,6 +126,12 @@ def _sql() -> dict[str, str]:
     return found
 
 
+def lock_head() -> None:
+    """Take the chain-head lock for the rest of the transaction, so a check made before appending
+    (``audit.record_view_once``) sees every entry another request appended first."""
+    _head_for_append()
+
+
 def _head_for_append() -> tuple[int, str]:
     """(last sequence, last hash) of the chain head, locked until the transaction ends."""
     sql = _sql()

@@ -24,7 +24,8 @@ class AuditAction(models.TextChoices):
     SIGNED_IN = "signed_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
     SIGNED_OUT = "signed_out", "Signed out"
-    PRINTED = "printed", "Opened the print version (print or save as PDF)"
+    PRINTED = "printed", "Included in a printout (print or save as PDF)"
+    SHOWN_ON_ECOMAP = "shown_on_ecomap", "Shown on an ecomap (name, relationship, age and flags)"
     BREAK_GLASS = "break_glass", "Break-glass access to a restricted person"
     RESTRICTION_CHANGED = "restriction_changed", "Restriction set or lifted"
     DATA_LOADED = "data_loaded", "Data load"
@@ -46,6 +47,8 @@ PERSON_VIEW_ACTIONS = (
     AuditAction.VIEWED_ADULT_SOCIAL_CARE,
     AuditAction.VIEWED_HOUSING,
     AuditAction.VIEWED_POLICE,
+    AuditAction.SHOWN_ON_ECOMAP,
+    AuditAction.PRINTED,
     AuditAction.BREAK_GLASS,
 )
 OPENED_PERSON_ACTIONS = tuple(a for a in PERSON_VIEW_ACTIONS if a != AuditAction.SHOWN_IN_RESULTS)

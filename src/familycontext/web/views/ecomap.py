@@ -42,9 +42,9 @@ def ecomap(request: HttpRequest, person_id: str) -> HttpResponse:
     if disclosed.restricted:
         return redirect("web:person", person_id=disclosed.person.id)
     family = family_map.family_flags(disclosed, disclosure)
-    # Showing the ecomap shows each person's basic details and flags: one entry per person,
-    # appended in one transaction and one INSERT (docs/adr/0002).
-    record_many(request, AuditAction.VIEWED_PERSON, _people(family, disclosed))
+    # Showing the ecomap shows each person's name, relationship, age and flags: one entry per
+    # person, its own action (their page was not opened), in one INSERT (docs/adr/0002).
+    record_many(request, AuditAction.SHOWN_ON_ECOMAP, _people(family, disclosed))
     fragment = request.headers.get("X-Requested-With") == "fetch"
     template = "web/ecomap_fragment.html" if fragment else "web/ecomap.html"
     response = render_page(request, template, {
