@@ -40,6 +40,7 @@ DATA_MANAGER_URLS = [
     "/data/linkage-runs",
     "/data/linkage-runs/1",
     "/data/people/P00000001/why-linked",
+    "/data/people",
 ]
 
 
@@ -328,6 +329,21 @@ def test_why_linked_shows_the_records_the_evidence_and_the_id_history_and_is_aud
     assert "Records of several people now belong to this person" in page and "P00000008" in page
     (entry,) = _audit("viewed_person")
     assert entry.person_id == "P00000007" and entry.details == {"page": "why these records are linked"}
+
+
+def test_a_data_manager_finds_a_person_and_reaches_why_linked_and_restrict(manager, linked_person):
+    assert manager.get("/data/people").status_code == 200
+    page = manager.post("/data/people", {"person-id": "p00000007"}).content.decode()
+    assert "1 person found" in page and "Amira Khan" in page
+    assert 'href="/data/people/P00000007/why-linked"' in page
+    assert 'href="/person/P00000007/restriction"' in page
+    (entry,) = _audit("searched")
+    assert entry.search_terms == {"person_id_or_identifier": "p00000007"}
+    assert len(_audit("shown_in_results")) == 1
+    empty = manager.post("/data/people", {})
+    assert empty.status_code == 400 and "Enter a first name" in empty.content.decode()
+    none = manager.post("/data/people", {"person-id": "P99999999"}).content.decode()
+    assert "0 people found" in none
 
 
 def test_why_linked_for_an_unknown_person_is_not_found(manager):

@@ -36,6 +36,7 @@ MATRIX: dict[str, set[str]] = {
     "/person/P00000004/restriction": {DM},
     "/data/loads": {DM},
     "/data/matches": {DM},
+    "/data/people": {DM},
     "/conditions": {"anyone signed in"},
 }
 

@@ -8,10 +8,11 @@ import json
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familycontext.accounts.roles import DATA_MANAGER, role_required
-from familycontext.governance.audit import record
+from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
 from familycontext.linkage.models import LinkageRun
 from familycontext.linkage.runs import reap_abandoned, running_run, start_in_background
@@ -22,9 +23,11 @@ from familycontext.people.linkage_view import (
     why_linked,
 )
 from familycontext.people.models import Person
+from familycontext.people.search import find_by_identifier, search_people
 from familycontext.sources.loader import reap_abandoned_loads
 from familycontext.sources.models import Snapshot
 from familycontext.sources.snapshots import waiting_snapshots
+from familycontext.web.forms import NameSearch
 from familycontext.web.pagination import paginate
 from familycontext.web.quality_report import percent as share
 from familycontext.web.views.common import render_page
@@ -117,3 +120,36 @@ def why(request: HttpRequest, person_id: str) -> HttpResponse:
         "person": person, "person_id": person_id, "why": found,
     })
 
+
+
+PEOPLE_SHOWN = 50
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DATA_MANAGER)
+def people(request: HttpRequest) -> HttpResponse:
+    """Find a person to see why their records are linked, or to restrict them (data managers).
+
+    A data manager may hold no practitioner role, so cannot use the practitioners' search: this
+    one shows only what those two pages need (name, date of birth, person id). Terms come by
+    POST, never in the address, and every search is audited like the practitioners'.
+    """
+    form = None
+    found: list = []
+    if request.method == "POST":
+        text = (request.POST.get("person-id") or "").strip()
+        if text:
+            record(request, AuditAction.SEARCHED, search_terms={"person_id_or_identifier": text})
+            person = Person.objects.filter(pk=text.upper()).first() or find_by_identifier(text)
+            found = [person] if person is not None else []
+        else:
+            form = NameSearch.from_post(request.POST, today=timezone.localdate())
+            if not form.errors:
+                record(request, AuditAction.SEARCHED, search_terms=form.terms)
+                dob = form.date_of_birth
+                found = list(search_people(form.first_name, form.last_name, dob)[:PEOPLE_SHOWN])
+        record_many(request, AuditAction.SHOWN_IN_RESULTS, found)
+    return render_page(request, "web/data/people.html", {
+        "form": form, "errors": form.errors if form else None, "found": found,
+        "searched": request.method == "POST", "shown": PEOPLE_SHOWN,
+    }, status=400 if form is not None and form.errors else 200)
