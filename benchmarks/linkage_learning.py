@@ -115,7 +115,7 @@ def pseudopeople_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
 
         def col(name: str, raw: pd.DataFrame = raw) -> pd.Series:
             return (
-                raw[name].fillna("").astype(str)
+                raw[name].astype(object).where(raw[name].notna(), "").astype(str)
                 if name in raw.columns
                 else pd.Series("", index=raw.index)
             )
