@@ -8,6 +8,8 @@ Environment:
   FAMILYCONTEXT_DATA_DIR  where local files live (default: ./data)
   FAMILYCONTEXT_LOG_FORMAT  "json" (default: one JSON object per line) or "text"
   FAMILYCONTEXT_LOG_LEVEL   level of the application's loggers (default INFO)
+  FAMILYCONTEXT_AUDIT_CHECKPOINT_KEY   key signing the audit checkpoints (default: derived from the secret key)
+  FAMILYCONTEXT_AUDIT_CHECKPOINT_FILE  an append-only file that also receives every audit checkpoint
 Production: familycontext.settings_production (see docs/deployment.md).
 """
 
@@ -41,6 +43,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Audit checkpoints outside the database (governance.checkpoints, docs/security.md).
+AUDIT_CHECKPOINT_KEY = os.environ.get("FAMILYCONTEXT_AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_FILE = os.environ.get("FAMILYCONTEXT_AUDIT_CHECKPOINT_FILE") or None
 DEBUG = os.environ.get("FAMILYCONTEXT_DEBUG") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("FAMILYCONTEXT_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -210,6 +215,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "familycontext": {"level": os.environ.get("FAMILYCONTEXT_LOG_LEVEL", "INFO")},
+        # Signed audit checkpoints are evidence: written whatever the level of the rest.
+        "familycontext.audit.checkpoints": {"level": "INFO"},
         # runserver's own access lines carry query strings; the request log above replaces them.
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },

@@ -15,7 +15,7 @@ from familycontext.linkage.models import LinkageRun, LinkEvidence, ReviewDecisio
 from familycontext.sources.loader import load_bundle
 from familycontext.sources.models import Load, SourceRecord
 from tests.browser.test_journey import assert_accessible, assert_fits
-from tests.sources.bundles import person, write_bundle
+from tests.sources.bundles import person, publish_waiting, write_bundle
 from tests.web.family import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +30,7 @@ def data(transactional_db, tmp_path):
     rows = [person(f"S{i}", first=f"Sam{i}") for i in range(30)]
     rows += [person("S99", first="Sam0", dob="2015-04-03"), person("BAD", first="=1+2", dob="2015-02-30")]
     rejects = load_bundle(write_bundle(tmp_path / "p", "police", {"people": rows, "offences": []}))
+    publish_waiting()  # as the linkage run below would have
     assert held.outcome == Load.Outcome.HELD and rejects.rows_rejected == 1, rejects.message
     run = LinkageRun.objects.create(started_at=timezone.now(), upper_threshold=0.99, lower_threshold=0.8,
                                     outcome=LinkageRun.Outcome.FINISHED)
@@ -65,6 +66,7 @@ def test_data_manager_walks_loads_quality_quarantine_and_a_match_decision(live_s
     assert_accessible(page)
     page.get_by_role("button", name="Yes, accept this load").click()
     expect(page.get_by_text("Load accepted")).to_be_visible()
+    expect(page.get_by_text("New snapshot waiting for linkage")).to_be_visible()
     assert Load.objects.get(pk=held.pk).outcome == Load.Outcome.LOADED
     assert_accessible(page)
 

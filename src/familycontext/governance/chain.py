@@ -5,9 +5,9 @@ and the previous entry's hash. Changing any field, removing an entry or slipping
 the chain at that point, and ``verify`` names the first entry where it breaks.
 
 What it cannot do on its own: someone with write access to the database who recomputes every
-hash after their change, and rewrites the chain head, produces a consistent chain. Against that,
-keep the head hash printed by ``familycontext audit verify`` somewhere they cannot write (see
-docs/security.md).
+hash after their change, or deletes the last entries and moves the head back, produces a
+consistent chain. Against that, every append also writes a signed checkpoint of the head outside
+the database (``governance.checkpoints``), which ``verify_against`` checks (docs/security.md).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from familycontext.governance import checkpoints
 from familycontext.governance.models import AppendOnlyError, AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
@@ -196,6 +197,8 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
             _insert(entries)
             with connection.cursor() as cursor:
                 cursor.execute(_sql()["update"], [sequence, previous, HEAD_ID])
+        # Outside the database, once the entries are committed (a rolled-back append leaves none).
+        transaction.on_commit(lambda: checkpoints.write(checkpoints.HEAD, sequence, previous))
     return entries
 
 
@@ -285,3 +288,15 @@ def verify() -> Verification:
             f"entries {expected_sequence} to {head.last_sequence} removed from the end",
             expected_sequence, None)
     return Verification(checked, head.last_sequence, head.last_hash)
+
+
+def verify_against(found: checkpoints.Checkpoints) -> list[str]:
+    """What signed checkpoints read from outside the database say is wrong with the chain in it."""
+    head = AuditChainHead.objects.filter(id=HEAD_ID).first() or AuditChainHead(id=HEAD_ID)
+    named = sorted(s for s in found.heads if head.purged_through_sequence < s <= head.last_sequence)
+    hash_of: dict[int, str] = {}
+    for start in range(0, len(named), 500):
+        hash_of.update(AuditEntry.objects.filter(sequence__in=named[start:start + 500])
+                       .values_list("sequence", "entry_hash"))
+    return checkpoints.check(found, last_sequence=head.last_sequence, purged_through=head.purged_through_sequence,
+                             purged_hash=head.purged_through_hash, hash_of=hash_of)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from familycontext.governance import chain
+from familycontext.governance import chain, checkpoints
 from familycontext.governance.audit import record_event
 from familycontext.governance.models import Alert, AuditAction, AuditChainHead, AuditEntry
 
@@ -60,6 +60,8 @@ def purge(*, retention_days: int | None = None, now: datetime | None = None, act
             _allow_delete(False)
             AuditChainHead.objects.filter(id=chain.HEAD_ID).update(
                 purged_through_sequence=through, purged_through_hash=last.entry_hash, purged_at=timezone.now())
+            purged_hash = last.entry_hash
+            transaction.on_commit(lambda: checkpoints.write(checkpoints.PURGE, through, purged_hash))
         alerts_deleted, _ = Alert.objects.filter(at__lt=cutoff).delete()
         record_event(AuditAction.AUDIT_PURGED, actor=actor, details={
             "retention_days": days, "cutoff": cutoff.isoformat(), "entries_deleted": deleted,
