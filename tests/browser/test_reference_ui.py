@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 import pytest
@@ -114,6 +113,7 @@ class Walk:
         self.page, self.base = page, base
         self.page_errors: list[str] = []
         self.failed: list[tuple[int, str]] = []  # (status, path) of every answer of 400 or more
+        self.sections_opened = 0
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("response", lambda r: self.failed.append((r.status, r.url.removeprefix(base)))
                 if r.status >= 400 else None)
@@ -161,6 +161,7 @@ class Walk:
         expect(page.get_by_text("Searching for Service Involvement Details...")).to_have_count(0)
         expect(page.locator(".govuk-accordion__section--expanded")).to_have_count(sections.count())
         expect(page.get_by_text("No details found")).to_have_count(0)
+        self.sections_opened += sections.count()
         return {sections.nth(i).locator(".govuk-accordion__section-button").inner_text().strip()
                 for i in range(sections.count())}
 
@@ -278,17 +279,13 @@ def test_the_stock_reference_ui_walks_through_family_context(live_server, new_pa
     viewed = list(AuditEntry.objects.filter(action=AuditAction.VIEWED_PERSON).order_by("sequence"))
     assert {(e.username, e.reason_cms_id, e.reason_type) for e in viewed} == {
         ("pat", reason_cms_id, "section_47")}
-    # the people viewed, in order, and no one else (consecutive entries for one page counted once)
-    assert [person_id for person_id, _ in groupby(e.person_id for e in viewed)] == [p.id for p in views]
     opened_entries = AuditEntry.objects.filter(action__in=[
         AuditAction.VIEWED_SCHOOL, AuditAction.VIEWED_HOUSING, AuditAction.VIEWED_ADULT_SOCIAL_CARE,
         AuditAction.VIEWED_POLICE])
-    assert opened_entries.count() >= 4
+    assert opened_entries.count() == walk.sections_opened  # each section opened audited once
     assert set(opened_entries.values_list("reason_cms_id", flat=True)) == {reason_cms_id}
     searched = AuditEntry.objects.filter(action=AuditAction.SEARCHED)
     assert {"cms_id": cast.by_case_id.cms_id.lower()} in [e.search_terms for e in searched]
     assert AuditEntry.objects.filter(action=AuditAction.SIGNED_OUT, username="pat").exists()
-    once = [e.person_id for e in viewed] == [p.id for p in views]
-    if not once:  # the UI makes two or three API calls per person page (person, services, related)
-        pytest.xfail("one viewed_person per person page across the UI's API calls is not on main yet "
-                     f"(issue 16): {len(viewed)} entries for {len(views)} person pages")
+    # once per person page, although the UI asks two or three times (person, services, related)
+    assert [e.person_id for e in viewed] == [p.id for p in views]
