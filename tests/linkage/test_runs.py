@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from familycontext.linkage import runs
+from familycontext.linkage.engine import link_frame
 from familycontext.linkage.models import (
     LinkageRun,
     LinkEvidence,
@@ -62,6 +63,26 @@ def _people() -> dict[str, str]:
             "snapshot__source__key", "record_id", "person_id"
         )
     }
+
+
+@pytest.fixture(scope="module")
+def trained() -> dict:
+    """Splink trained once for the module on the population every test loads: these tests are
+    about person ids, decisions and publication, which read the trained model but do not test
+    training (test_hard_cases, test_link_records_command and the benchmarks do)."""
+    records, _truth = population(150, seed=21)
+    return link_frame(records).parameters
+
+
+@pytest.fixture(autouse=True)
+def _shared_training(monkeypatch: pytest.MonkeyPatch, trained: dict) -> None:
+    real = runs.link_frame
+
+    def link_with_the_trained_model(frame: pd.DataFrame, **options):
+        options["parameters"] = options.get("parameters") or trained
+        return real(frame, **options)
+
+    monkeypatch.setattr(runs, "link_frame", link_with_the_trained_model)
 
 
 @pytest.fixture
