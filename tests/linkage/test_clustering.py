@@ -117,6 +117,8 @@ def _conflicts(rows: list[dict[str, object]]) -> list[tuple[int, int]]:
 def test_identity_checks_keep_twins_of_alike_names_and_different_genders_apart() -> None:
     assert _conflicts([{}, {"first_name": "Frances", "gender": "F"}]) == [(0, 1)]
     assert _conflicts([{}, {"first_name": "Francis", "gender": "F"}]) == []  # a miskeyed gender
+    # twins, one record without a first name: the genders alone tell them apart
+    assert _conflicts([{}, {"first_name": "", "gender": "F"}]) == [(0, 1)]
 
 
 def test_identity_checks_allow_typos_nicknames_and_sound_alikes() -> None:
