@@ -176,8 +176,12 @@ def _compare_person(person: Person, decider: Disclosure, web: Client, api: Clien
     else:
         for a in d.addresses:
             assert a.text in html, (person, a)
+        named = {source for a in d.addresses for source in a.sources}
         for c in d.cards:
             assert (c.age_note if not c.shown_for_age else c.label) in words_of(html), (person, c.service)
+            # provenance never contradicts a flag: a source the page names knows the person
+            if c.shown_for_age and c.source_name in named:
+                assert c.known and "No records found" not in c.label, (person, c.service)
         linked = {r.summary.id for r in d.linked if r.summary}
         nearby = {r.summary.id for r in d.same_address if r.summary}
         assert _hrefs(html, 'id="linked"', "Same address in other records</h3>") == linked
@@ -199,6 +203,10 @@ def _compare_person(person: Person, decider: Disclosure, web: Client, api: Clien
         ref_services = api.get(f"/api/person/detail/{person.id}/service", **headers).json()
         assert [(s["id"], s["recordsAvailable"]) for s in ref_services] == [
             (REFERENCE_IDS[c.service], c.records_found) for c in d.cards if c.shown_for_age and c.loaded]
+        for c in d.cards:
+            if c.shown_for_age and c.known and not c.records_found:  # whom to call, in every channel
+                opened = api.get(f"/api/person/detail/{person.id}/service/{REFERENCE_IDS[c.service]}", **headers)
+                assert opened.json()["data"]["contact"]["name"] == (c.contact.name if c.contact else "")
         ref_related = api.get(f"/api/person/related/{person.id}", **headers)
         responses["reference related"] = ref_related.content.decode()
         by_id = {r.summary.id: r.summary for r in d.related if r.summary}

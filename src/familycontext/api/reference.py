@@ -346,6 +346,12 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def known_data(card) -> dict[str, Any]:
+    """A source that knows the person but shows nothing under the rules: whom to call, as the
+    web card does (``Card.contact``); nothing for a source that holds no record."""
+    return {"contact": _contact(card.contact)} if card.known else {}
+
+
 def service_data(service: str, details) -> dict[str, Any]:
     """The card's details under the contract's School / Housing / AdultSocialCare / Police names."""
     if details is None:
@@ -386,7 +392,7 @@ def person_service(request: HttpRequest, person_id: str, service_type: str) -> H
     if not card.loaded:
         raise ApiProblem(404, "not-found", card.flag_text)
     return JsonResponse({"summary": _summary(card), "schema": _inline(SERVICE_IDS[key]),
-                         "data": service_data(key, card.details)})
+                         "data": service_data(key, card.details) or known_data(card)})
 
 
 @endpoint("GET", "HEAD")
