@@ -46,6 +46,10 @@ SECRET_KEY = _secret_key()
 # Audit checkpoints outside the database (governance.checkpoints, docs/security.md).
 AUDIT_CHECKPOINT_KEY = os.environ.get("FAMILYCONTEXT_AUDIT_CHECKPOINT_KEY", "")
 AUDIT_CHECKPOINT_FILE = os.environ.get("FAMILYCONTEXT_AUDIT_CHECKPOINT_FILE") or None
+# Our own reverse proxies (as gunicorn's forwarded_allow_ips): behind them the client address is
+# read from X-Forwarded-For (governance.audit.client_address).
+TRUSTED_PROXY_ADDRESSES = tuple(a.strip() for a in os.environ.get("FAMILYCONTEXT_FORWARDED_ALLOW_IPS", "127.0.0.1")
+                                .split(",") if a.strip())
 DEBUG = os.environ.get("FAMILYCONTEXT_DEBUG") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("FAMILYCONTEXT_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 

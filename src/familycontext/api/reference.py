@@ -46,7 +46,7 @@ from familycontext.api.reasons import reason_from_request, record, record_many, 
 from familycontext.api.reference_ui import PREFIX, sent_by_the_served_ui
 from familycontext.api.schemas import plausible_birth_date
 from familycontext.disclosure import Disclosure, PersonSummary
-from familycontext.governance import audit
+from familycontext.governance import audit, sign_in_throttle
 from familycontext.governance.models import AuditAction
 from familycontext.governance.reason import Reason, asked_before_search, set_reason
 from familycontext.governance.reason import problems as reason_problems
@@ -215,8 +215,15 @@ def auth_login(request: HttpRequest) -> HttpResponse:
     if not settings.CONFIG.local_accounts.enabled:
         raise ApiProblem(401, "sign-in-failed", "Local accounts are switched off here: sign in with "
                          "the council's single sign-on in the web app, or use a token.")
+    wait = sign_in_throttle.retry_after(audit.client_address(request))
+    if wait is not None:
+        audit.record(request, AuditAction.SIGN_IN_FAILED, username=userid[:150],
+                     details={"method": "password (reference API)", "throttled": True})
+        raise ApiProblem(429, "too-many-failed-sign-ins", sign_in_throttle.message(wait),
+                         headers={"Retry-After": str(wait)})
     user = check_password(request, username=userid[:150], password=password)
     if user is None:
+        sign_in_throttle.failed(audit.client_address(request))
         locked = lockout.locked_out(request)
         audit.record(request, AuditAction.SIGN_IN_FAILED, username=userid[:150],
                      details={"method": "password (reference API)", "locked_out": locked})

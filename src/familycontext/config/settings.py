@@ -169,6 +169,12 @@ class LocalAccounts(_Section):
     lockout_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
     lockout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
     second_factor: str = "optional"
+    # Beside the per-account lockout: failed sign-ins from one client address (a whole office
+    # behind one proxy shares it, hence a high default) before sign-in from it answers 429 for
+    # the rest of the minute; and how many accounts failing from one address within ten minutes
+    # raise an alert for auditors (password spraying).
+    failed_sign_ins_per_address_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 30
+    spray_alert_accounts: Annotated[int, Field(ge=2, le=100_000)] = 10
 
     @model_validator(mode="after")
     def _known(self) -> LocalAccounts:

@@ -3,7 +3,10 @@
 - a user opens a person who has the user's own family name (and, when the council records the
   user's postcode district, lives in the same district): a possible personal interest;
 - a user opens more people in an hour than ``audit.alert_views_per_hour`` allows;
-- every break-glass access.
+- every break-glass access;
+- failed sign-ins to ``local_accounts.spray_alert_accounts`` or more different usernames from one
+  client address within ten minutes, not counting those that then signed in from it (password
+  spraying; at most one alert per address an hour).
 
 Rules are deliberately simple and explainable: an alert is a prompt for a conversation, not a verdict.
 """
@@ -107,9 +110,39 @@ def _break_glass(entry: AuditEntry) -> None:
                f"{entry.person_name}. Justification: {justification}")
 
 
+SPRAY_WINDOW = timedelta(minutes=10)
+
+
+def _sign_in_spray(entry: AuditEntry) -> None:
+    address = entry.client_address
+    if not address:
+        return
+    limit = settings.CONFIG.local_accounts.spray_alert_accounts
+    since = entry.at - SPRAY_WINDOW
+    recent = AuditEntry.objects.filter(client_address=address, at__gt=since, at__lte=entry.at)
+    usernames = set(recent.filter(action=AuditAction.SIGN_IN_FAILED).values_list("username", flat=True)[:10 * limit])
+    if len(usernames) < limit:
+        return
+    # A colleague behind the same proxy who mistyped and then signed in is not part of a spray.
+    usernames -= set(recent.filter(action=AuditAction.SIGNED_IN, username__in=list(usernames))
+                     .values_list("username", flat=True))
+    if len(usernames) < limit:
+        return
+    if Alert.objects.filter(kind=Alert.Kind.SIGN_IN_SPRAY, at__gt=entry.at - timedelta(hours=1),
+                            message__contains=f"address {address} ").exists():
+        return
+    _new_alert(entry, Alert.Kind.SIGN_IN_SPRAY,
+               f"Failed sign-ins to {len(usernames)} different accounts from address {address} within ten "
+               f"minutes (local_accounts.spray_alert_accounts is {limit}): possible password spraying. Sign-in "
+               "from the address is slowed once it passes local_accounts.failed_sign_ins_per_address_per_minute.")
+
+
 def check(entries: list[AuditEntry]) -> None:
     """Raise the alerts these newly written entries call for."""
     for entry in entries:
+        if entry.action == AuditAction.SIGN_IN_FAILED:
+            _sign_in_spray(entry)
+            continue
         if entry.action == AuditAction.BREAK_GLASS:
             _break_glass(entry)
             _same_surname(entry)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import getpass
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -30,9 +31,32 @@ def _display_name(user) -> str:
     return full or getattr(user, "username", "")
 
 
+def _ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
 def client_address(request) -> str | None:
-    """The address the request came from (REMOTE_ADDR; a proxy must be configured to set it)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from.
+
+    REMOTE_ADDR, unless it is one of our own proxies (``TRUSTED_PROXY_ADDRESSES``, the addresses
+    gunicorn trusts: FAMILYCONTEXT_FORWARDED_ALLOW_IPS): then the nearest address in
+    X-Forwarded-For that is not one of them (nginx appends the peer it saw), so the audit trail
+    and the per-address sign-in throttle see the client, not nginx. Addresses further left were
+    written by the client and are not trusted.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = getattr(settings, "TRUSTED_PROXY_ADDRESSES", ())
+    if remote and remote in trusted:
+        for hop in reversed((request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")[-20:]):
+            address = _ip(hop)
+            if address is None:
+                break
+            if address not in trusted:
+                return address
+    return remote
 
 
 def command_line_actor() -> str:

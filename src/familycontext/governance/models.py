@@ -164,6 +164,7 @@ class Alert(models.Model):
         SAME_SURNAME = "same_surname", "Viewed a person with their own family name"
         MANY_VIEWS = "many_views", "Unusually many person views"
         BREAK_GLASS = "break_glass", "Break-glass access"
+        SIGN_IN_SPRAY = "sign_in_spray", "Failed sign-ins to many accounts from one address"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     at = models.DateTimeField(db_index=True)

@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familycontext.accounts import lockout, second_factor, sessions, sso
-from familycontext.governance.audit import record
+from familycontext.governance import sign_in_throttle
+from familycontext.governance.audit import client_address, record
 from familycontext.governance.models import AuditAction
 from familycontext.web.forms import FormErrors
 from familycontext.web.views.common import render_page
@@ -75,9 +76,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             errors.add("username", "Enter your username")
         if not password:
             errors.add("password", "Enter your password")
+        if not errors and (wait := sign_in_throttle.retry_after(client_address(request))) is not None:
+            record(request, AuditAction.SIGN_IN_FAILED, username=username,
+                   details={"method": "password", "throttled": True})
+            errors.add("username", sign_in_throttle.message(wait))
+            response = _sign_in_page(request, errors, username, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         if not errors:
             user = authenticate(request, username=username, password=password)
             if user is None:
+                sign_in_throttle.failed(client_address(request))
                 locked = lockout.locked_out(request)
                 record(request, AuditAction.SIGN_IN_FAILED, username=username,
                        details={"method": "password", "locked_out": locked})
