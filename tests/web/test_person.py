@@ -65,7 +65,7 @@ def test_person_page_shows_basic_details_with_sources(with_reason, family):
     page = with_reason.get(CHILD).content.decode()
     assert "<h1 class=\"govuk-heading-l\">Ava Smith</h1>" in page
     assert "Ava Jones" in page  # other names from the source records
-    assert "CMS100" in page and "Female" in page and "(age 9)" in page
+    assert "CMS100" in page and "Female" in page and "(age 9 years)" in page
     assert "12 High Street, Exampleton, EX1 2AB" in page
     assert "Children&#39;s Case Management, Exampleton Schools" in page
 
@@ -198,7 +198,7 @@ def test_the_summary_says_who_knows_the_mother_her_family_and_offers_to_open_all
     assert text == "Known to: Housing, Adult Social Care, Police · School: not shown for age 35"
     assert 'href="#card-housing"' in services
     family_line = summary[summary.index('id="summary-family"'):]
-    assert "Ava Smith</a> (daughter, age 9)" in family_line
+    assert "Ava Smith</a> (daughter, age 9 years)" in family_line
     assert "data-fc-open-all" in summary and "recorded in the audit trail" in summary
     assert "data-fc-contacts" in summary  # filled by the page's script as each card is opened
 

@@ -48,3 +48,13 @@ def test_a_source_that_knows_the_person_but_shows_nothing_counts_as_known_with_i
              card("housing", "Housing", found=True, label="Records found")]
     assert service_summary(cards, "40").text == (
         "Known to: Police (no offences in the periods shown), Housing")
+
+
+def test_stored_values_read_as_words_not_python():
+    from familycontext.web.jinja import plain
+
+    assert plain(["demo-team-manager", "demo"]) == "demo-team-manager, demo"
+    assert plain([]) == "none" and plain(None) == "none"
+    assert plain(True) == "yes" and plain(False) == "no"
+    assert plain("data_manager") == "data manager" and plain("P00000001") == "P00000001"
+    assert plain(["administrator", "team_manager"]) == "administrator, team manager"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import date, datetime
 from threading import Lock
+from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -33,6 +35,25 @@ def govuk_datetime(value: datetime | None, missing: str = "Not known") -> str:
         return f"{govuk_date(local)} at {'midnight' if local.hour == 0 else 'midday'}"
     hour = local.hour % 12 or 12
     return f"{govuk_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def plain(value: Any) -> str:
+    """A stored value (an audit entry's details) in words, never Python's own syntax: lists as
+    "a, b" ("none" when empty), True/False as yes/no, codes such as ``data_manager`` as
+    "data manager"."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(plain(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{plain(k)}: {plain(v)}" for k, v in value.items()) or "none"
+    text = str(value)
+    return text.replace("_", " ") if _IDENTIFIER.fullmatch(text) else text
 
 
 _FRAGMENTS: OrderedDict = OrderedDict()
@@ -86,5 +107,5 @@ def environment(**options) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(loader=ChoiceLoader(loaders), **options)
     env.globals.update({"static": static, "url": url, "config": settings.CONFIG, "memo": memo})
-    env.filters.update({"govuk_date": govuk_date, "govuk_datetime": govuk_datetime})
+    env.filters.update({"govuk_date": govuk_date, "govuk_datetime": govuk_datetime, "plain": plain})
     return env

@@ -16,7 +16,13 @@ from familycontext.web import printout
 from familycontext.web.cards import SERVICE_SLUGS
 from familycontext.web.summary import service_summary
 from familycontext.web.views.common import render_page
-from familycontext.web.views.people import DETAIL_ACTIONS, age_text, reason_required, subject_or_404
+from familycontext.web.views.people import (
+    DETAIL_ACTIONS,
+    age_text,
+    age_years,
+    reason_required,
+    subject_or_404,
+)
 
 
 def _disclosed(request: HttpRequest, person_id: str) -> tuple[Disclosure, PersonDisclosure]:
@@ -77,11 +83,10 @@ def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
     for item in contacts:  # the person's own contacts are details the printout shows: audited as such
         if item.person.id == subject.id:
             record(request, DETAIL_ACTIONS[item.card.service], person=subject)
-    age = age_text(subject.date_of_birth, disclosure.today)
     return render_page(request, "web/print.html", {
         "person": subject,
-        "age": age,
-        "summary": service_summary(own_cards, age),
+        "age": age_text(subject.date_of_birth, disclosure.today),
+        "summary": service_summary(own_cards, age_years(subject.date_of_birth, disclosure.today)),
         "other_names": disclosed.other_names,
         "addresses": disclosed.addresses,
         "hide_address": False,

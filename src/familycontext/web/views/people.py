@@ -53,10 +53,22 @@ def subject_or_404(person_id: str) -> Person:
     return subject
 
 
-def age_text(date_of_birth: date | None, today: date) -> str:
+def age_years(date_of_birth: date | None, today: date) -> str:
+    """Whole years as a bare number ("27"), or "Not known": for "not shown for age 27"."""
     if date_of_birth is None or date_of_birth > today:
         return "Not known"
     return str(age_on(date_of_birth, today))
+
+
+def age_text(date_of_birth: date | None, today: date) -> str:
+    """The age with its unit, as pages show it: "9 years", "1 year", "7 months" under one year."""
+    years = age_years(date_of_birth, today)
+    if years == "Not known":
+        return years
+    if years != "0":
+        return f"{years} {'year' if years == '1' else 'years'}"
+    months = (today.year - date_of_birth.year) * 12 + today.month - date_of_birth.month - (today.day < date_of_birth.day)
+    return "under 1 month" if months < 1 else f"{months} {'month' if months == 1 else 'months'}"
 
 
 def reason_required(view: Callable) -> Callable:
@@ -132,12 +144,11 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "person": subject, "age": age_text(subject.date_of_birth, today), "withheld": WITHHELD,
             "can_restrict": has_role(request.user, DATA_MANAGER)})
     subject.restricted = False  # opened by break-glass: the templates show what it grants
-    age = age_text(subject.date_of_birth, today)
     linked = related_rows(disclosed.linked, today)
     return render_page(request, "web/person.html", {
         "person": subject,
-        "age": age,
-        "summary": service_summary(disclosed.cards, age),
+        "age": age_text(subject.date_of_birth, today),
+        "summary": service_summary(disclosed.cards, age_years(subject.date_of_birth, today)),
         "family": family_line(linked),
         "other_names": disclosed.other_names,
         "addresses": disclosed.addresses,
