@@ -379,6 +379,24 @@ def test_linkage_runs_page_shows_figures_and_the_model(manager, review_pair):
     assert "Pairs for review" in page
 
 
+def test_a_run_page_shows_the_policy_learnt_with_its_evidence(manager, review_pair):
+    run = review_pair.run
+    run.figures = {
+        "pairs_for_review_by_reason": {"band": 7, "first_name": 2},
+        "policy": {"rules_switched_off": ["date_of_birth"], "link_threshold_moved_to": None,
+                   "review_floor_moved_to": None, "overridden_by_data_manager": {},
+                   "min_decisions": 100,
+                   "decisions_by_reason": {"date_of_birth": {"same": 120, "different": 0},
+                                           "band": {"same": 40, "different": 3}}},
+    }
+    run.save()
+    page = manager.get(f"/data/linkage-runs/{run.pk}").content.decode()
+    assert "Between the thresholds: 7" in page and "Kept apart: first names: 2" in page
+    assert "Checks switched off" in page and "date of birth" in page
+    assert "The link threshold is as configured" in page
+    assert "Kept apart: dates of birth</td>" in page and ">120<" in page
+
+
 def test_linkage_by_source_counts_records_sharing_a_person_with_the_cms_or_another_source(linked_person):
     SourceRecord.objects.create(snapshot=Snapshot.objects.get(source__key="police"), record_id="POL10",
                                 first_name="Solo", person_id="P00000099")

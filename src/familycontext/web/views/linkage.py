@@ -20,6 +20,7 @@ from familycontext.people.linkage_view import (
     linkage_by_source,
     model_comparisons,
     percent,
+    reason_words,
     why_linked,
 )
 from familycontext.people.models import Person
@@ -96,6 +97,10 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
         "run": item, "percent": percent, "figures": figures,
         "timings": (item.figures or {}).get("seconds") or {},
         "conflicts": (item.figures or {}).get("conflicting_decisions") or [],
+        "policy": (item.figures or {}).get("policy") or {},
+        "by_reason": [(reason_words(r)[0], n) for r, n in
+                      ((item.figures or {}).get("pairs_for_review_by_reason") or {}).items()],
+        "reason_words": reason_words,
         "comparisons": model_comparisons(item.model_parameters),
         "prior": (item.model_parameters or {}).get("probability_two_random_records_match"),
         "model_json": json.dumps(item.model_parameters or {}, indent=2, sort_keys=True),
