@@ -74,7 +74,7 @@ def print_person(request: HttpRequest, person_id: str) -> HttpResponse:
         # Only people on the printout whose flags may be shown (family.cards) have contacts on it.
         if person_id_opened in people and person_id_opened in family.cards and service in SERVICE_SLUGS:
             card = disclosure.card(people[person_id_opened], service)
-            if card.details is not None:
+            if card.openable:  # details, or the contact of a source that knows them
                 opened.append(printout.OpenedContact(people[person_id_opened], card))
     record_many(request, AuditAction.PRINTED, list(people.values()))
     others = [c for pid, cards in family.cards.items() if pid != subject.id for c in cards]
