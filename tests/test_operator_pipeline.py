@@ -46,3 +46,12 @@ def test_synth_load_link_status_from_an_empty_database(tmp_path: Path):
     again = _run(env, "load", *bundles)
     assert again.returncode == 0 and again.stdout.count("Same as the live snapshot") == 5, again.stdout
     assert json.loads(_run(env, "status", "--json").stdout)["services"] == status["services"]
+
+
+def test_status_before_migrate_says_what_to_run_first(tmp_path: Path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+           "FAMILYCONTEXT_DATA_DIR": str(tmp_path)}
+    for command in (("status",), ("status", "--json")):
+        done = _run(env, *command)
+        assert done.returncode == 2 and "run 'familycontext migrate' first" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr

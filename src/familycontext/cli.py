@@ -25,6 +25,25 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         sys.exit(2)
+    except Exception as exc:
+        if not _database_not_set_up(exc):
+            raise
+        print("The database has not been set up yet (its tables are missing): run 'familycontext migrate' "
+              "first, then this command again. The database is the one DATABASE_URL names "
+              "(default: SQLite in the data folder).", file=sys.stderr)
+        sys.exit(2)
+
+
+def _database_not_set_up(exc: BaseException) -> bool:
+    """A missing table: the commands were run before ``migrate`` (SQLite and PostgreSQL wording)."""
+    from django.db import DatabaseError
+
+    while exc is not None:
+        if isinstance(exc, DatabaseError):
+            text = str(exc).lower()
+            return "no such table" in text or ("relation" in text and "does not exist" in text)
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 if __name__ == "__main__":

@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies too large or in an unreadable charset: 413/400 before anything reads them (issue 17).
+    "familycontext.api.problems.RequestGuardMiddleware",
+    "familycontext.web.security.RequestGuardMiddleware",
     "familycontext.governance.middleware.AuditContextMiddleware",  # who, for audit events without a request
     "familycontext.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

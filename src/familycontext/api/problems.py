@@ -64,3 +64,21 @@ def problem_response(problem: ApiProblem, instance: str | None = None) -> HttpRe
 
 def not_found(what: str = "No such resource") -> ApiProblem:
     return ApiProblem(404, "not-found", what)
+
+
+class RequestGuardMiddleware:
+    """/api/: a request ``ops.request_guard`` refuses (a body over the upload limit, an unreadable
+    charset) gets problem JSON (413 or 400) instead of a 500 when a view reads the body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            from familycontext.ops.request_guard import refusal
+
+            refused = refusal(request)
+            if refused is not None:
+                status, slug, detail = refused
+                return problem_response(ApiProblem(status, slug, detail), instance=request.path)
+        return self.get_response(request)

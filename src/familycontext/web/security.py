@@ -13,6 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from familycontext.ops.request_guard import refusal
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -78,3 +80,26 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return add_security_headers(self.get_response(request))
+
+
+class RequestGuardMiddleware:
+    """Pages: a request ``ops.request_guard`` refuses gets the product's error page (400 or 413).
+
+    After authentication (the page shows the menu of whoever is signed in), before anything reads
+    the body. /api/ is left to ``api.problems.RequestGuardMiddleware`` (problem JSON).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            refused = refusal(request)
+            if refused is not None:
+                # Late: the views import this module.
+                from familycontext.web.views.common import error_page
+
+                request._body = b""  # never read what was refused; forms see an empty body
+                request._stream = None
+                return error_page(request, refused[0])
+        return self.get_response(request)

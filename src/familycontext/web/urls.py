@@ -1,8 +1,10 @@
 """The social worker's pages. Every page needs sign-in unless marked public (see ``security.page``)."""
 
+import re
+
+from django.http import Http404, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from familycontext.web.security import page
 from familycontext.web.views import (
@@ -19,10 +21,14 @@ from familycontext.web.views import (
 )
 from familycontext.web.views import linkage as linkage_views
 
+_ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*")
+
 
 def _govuk_asset(request, asset: str):
-    """GOV.UK Frontend's CSS asks for /assets/...; send it to the static copy."""
-    return RedirectView.as_view(url=static(f"govuk/assets/{asset}"))(request)
+    """GOV.UK Frontend's CSS asks for /assets/...; send it to the static copy (no such name: 404)."""
+    if not _ASSET_NAME.fullmatch(asset):
+        raise Http404("No such asset")
+    return HttpResponseRedirect(static(f"govuk/assets/{asset}"))
 
 
 app_name = "web"

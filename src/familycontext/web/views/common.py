@@ -44,6 +44,10 @@ ERRORS = {
           "Your account does not have the role this page needs. Ask your manager or the "
           "service administrator if you think you should have access."),
     404: ("Page not found", "If you typed the web address, check it is correct."),
+    400: ("Sorry, there is a problem with what was sent",
+          "The page could not read the request (for example, a form sent in a character set other than "
+          "UTF-8). Go back and try again."),
+    413: ("Sorry, what was sent is too large", "Go back and send less at once."),
 }
 
 
