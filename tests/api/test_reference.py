@@ -214,3 +214,15 @@ def test_login_without_a_body_is_a_401_and_a_form_body_is_refused(client, family
     assert client.generic("POST", "/api/auth/login").status_code == 401  # no body: the document allows it
     form = client.post("/api/auth/login", {"userid": "pat", "password": PASSWORD})  # a cross-site form
     assert form.status_code == 415 and "_auth_user_id" not in client.session
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client, family, auth, practitioner):
+    search = client.post("/api/search/person", {"firstName": "Ava", "lastName": "Sm\x00ith"},
+                         content_type=JSON, **auth)
+    assert search.status_code == 400 and "NUL" in search.json()["detail"]
+    assert client.get("/api/person/detail/cms:CMS1%0000", **auth, **REASON).status_code == 404
+    login = client.post("/api/auth/login", {"userid": "p\x00t", "password": "x"}, content_type=JSON)
+    assert login.status_code == 401
+    client.post("/api/auth/login", {"userid": "pat", "password": PASSWORD,
+                                    "reason": {"cmsId": "CMS\x00100", "type": "section-47"}}, content_type=JSON)
+    assert client.get("/api/person/detail/P00000001").status_code == 400  # that reason was not kept

@@ -131,6 +131,9 @@ def endpoint(*methods: str, json_body: bool = True, on_problem=None):
     return decorator
 
 
+NUL = "\x00"  # in no name or id; PostgreSQL can neither store nor compare it (the audit keeps terms)
+
+
 def _json_body(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"{}")
@@ -147,9 +150,15 @@ def _people_caller(request: HttpRequest):
     return principal
 
 
+def _no_nul_in_id(raw: str) -> None:
+    if NUL in raw:
+        raise ApiProblem(404, "not-found", "There is no person with that id.")
+
+
 def _person_id(raw: str) -> Person:
     """The reference client asks for 'fc:<id>'; 'cms:<id>' finds by case management system id as the
     web's case-id search does (any case, spaces allowed; an NHS number too)."""
+    _no_nul_in_id(raw)
     kind, sep, value = raw.partition(":")
     if sep and kind.lower() == "cms":
         found = find_by_identifier(value.strip()[:100])
@@ -212,6 +221,8 @@ def auth_login(request: HttpRequest) -> HttpResponse:
     userid, password = body.get("userid"), body.get("password")
     if not isinstance(userid, str) or not isinstance(password, str) or not userid or not password:
         raise ApiProblem(401, "sign-in-failed", "Send userid and password.")
+    if NUL in userid:  # no account has it (and the database cannot look it up)
+        raise ApiProblem(401, "sign-in-failed", "The userid and password do not match an account.")
     if not settings.CONFIG.local_accounts.enabled:
         raise ApiProblem(401, "sign-in-failed", "Local accounts are switched off here: sign in with "
                          "the council's single sign-on in the web app, or use a token.")
@@ -240,7 +251,7 @@ def auth_login(request: HttpRequest) -> HttpResponse:
         cms_id, text = str(given.get("cmsId", "")).strip()[:100], str(given.get("text", "")).strip()[:1000]
         # Kept only when it passes the web form's checks (a child in the live CMS snapshot, ...);
         # otherwise person calls answer reason-required, naming what to send.
-        if not reason_problems(cms_id, kind, text):
+        if NUL not in cms_id + text and not reason_problems(cms_id, kind, text):
             set_reason(request, Reason(cms_id=cms_id, type=kind, text=text if kind == "other" else ""))
     return redirect("/api/auth/status")
 
@@ -294,6 +305,8 @@ def search_person(request: HttpRequest) -> HttpResponse:
     first, last = body.get("firstName"), body.get("lastName")
     if not isinstance(first, str) or not isinstance(last, str) or not first.strip() or not last.strip():
         raise ApiProblem(400, "invalid-request", "firstName and lastName are required.")
+    if NUL in first + last:
+        raise ApiProblem(400, "invalid-request", "firstName and lastName must not hold the NUL character.")
     dob = _birth_date(body.get("dateOfBirth"))
     size, number = _page(body)
     terms = {"first_name": first[:200], "last_name": last[:200]} | (
@@ -313,6 +326,7 @@ def search_person(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     _people_caller(request)
     reason = reason_from_request(request, required=True)
+    _no_nul_in_id(person_id)
     if _is_case_id_search(person_id):  # the client's case-id search: audited as the web's is
         record(request, reason, AuditAction.SEARCHED, search_terms={"cms_id": person_id.partition(":")[2].strip()[:100]})
     subject = _person_id(person_id)
