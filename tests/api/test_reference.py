@@ -226,3 +226,9 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client, famil
     client.post("/api/auth/login", {"userid": "pat", "password": PASSWORD,
                                     "reason": {"cmsId": "CMS\x00100", "type": "section-47"}}, content_type=JSON)
     assert client.get("/api/person/detail/P00000001").status_code == 400  # that reason was not kept
+
+
+def test_a_service_with_no_record_still_answers_a_contact_object(client, family, auth):
+    response = client.get("/api/person/detail/P00000005/service/Housing", **auth, **REASON)
+    assert response.status_code == 200, response.content
+    assert response.json()["data"] == {"contact": {"name": "", "email": "", "phone": "", "role": ""}}

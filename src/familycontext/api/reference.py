@@ -413,7 +413,9 @@ def person_service(request: HttpRequest, person_id: str, service_type: str) -> H
     if not card.loaded:
         raise ApiProblem(404, "not-found", card.flag_text)
     return JsonResponse({"summary": _summary(card), "schema": _inline(SERVICE_IDS[key]),
-                         "data": service_data(key, card.details) or known_data(card)})
+                         # a contact object even with no one to call: the client reads contact.name
+                         "data": service_data(key, card.details) or known_data(card)
+                         or {"contact": _contact(None)}})
 
 
 @endpoint("GET", "HEAD")
