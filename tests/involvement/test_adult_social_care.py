@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from conftest import TODAY, involvement, source
 
+from conftest import TODAY, involvement, source
 from familycontext.config.settings import Configuration
 from familycontext.involvement.adult_social_care import AscDetails
 from familycontext.involvement.cards import ServiceRows, card_for

@@ -2,8 +2,8 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
-from conftest import TODAY, config, enrolment, involvement, offence, police_person, source, tenancy
 
+from conftest import TODAY, config, enrolment, involvement, offence, police_person, source, tenancy
 from familycontext.config.settings import Configuration
 from familycontext.involvement.cards import (
     CARD_SERVICES,

@@ -1,5 +1,4 @@
 from conftest import config
-
 from familycontext.config.settings import Configuration
 from familycontext.involvement.conditions import conditions, months_text
 

@@ -2,8 +2,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import TODAY, case, config, source, tenancy
 
+from conftest import TODAY, case, config, source, tenancy
 from familycontext.config.settings import Configuration
 from familycontext.involvement.cards import ServiceRows, card_for
 from familycontext.involvement.housing import HousingDetails

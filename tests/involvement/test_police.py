@@ -2,11 +2,11 @@ import dataclasses
 from datetime import date
 
 import pytest
-from conftest import TODAY, config, offence, police_person, source
 from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import TODAY, config, offence, police_person, source
 from familycontext.config.settings import Configuration
 from familycontext.involvement.cards import Card, ServiceRows, card_for
 from familycontext.involvement.police import OffenceSummary, PoliceDetails

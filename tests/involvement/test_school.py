@@ -1,7 +1,6 @@
 from datetime import date
 
 from conftest import TODAY, enrolment, source
-
 from familycontext.config.settings import Configuration
 from familycontext.involvement.cards import ServiceRows, card_for
 from familycontext.involvement.school import SchoolDetails
