@@ -6,8 +6,8 @@ manage (and their own). The export neutralises cells a spreadsheet would run as 
 
 from __future__ import annotations
 
-import csv
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from familycontext.exports import csv_files
 from familycontext.governance.models import PERSON_VIEW_ACTIONS, AuditAction, AuditEntry, Team
 
 
@@ -88,35 +89,27 @@ CSV_COLUMNS = [
     ("reason_cms_id", "Reason: child's CMS ID"), ("reason_type", "Reason: type"), ("reason_text", "Reason: text"),
     ("client_address", "Client address"), ("details", "Details"), ("entry_hash", "Entry hash"),
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will show as text, never run: a leading = + - @ tab or CR gets a quote."""
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z")
-    elif isinstance(value, dict | list):
-        import json
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    else:
-        text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will show as text, never run (``exports.csv_files.safe_cell``)."""
+    return csv_files.safe_cell(_text(value))
 
 
 def to_csv(entries: Iterable[AuditEntry]) -> str:
     """The entries as CSV text (header row first); every cell neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_files.writer(out)
     writer.writerow([label for _, label in CSV_COLUMNS])
     for entry in entries:
-        row = []
-        for name, _ in CSV_COLUMNS:
-            value = getattr(entry, name)
-            if name == "action":
-                value = entry.action_label
-            row.append(csv_safe(value))
-        writer.writerow(row)
+        writer.writerow(_text(entry.action_label if name == "action" else getattr(entry, name))
+                        for name, _ in CSV_COLUMNS)
     return out.getvalue()

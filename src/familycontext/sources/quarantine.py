@@ -7,16 +7,16 @@ leading apostrophe (OWASP CSV injection guidance). Nothing here renders HTML: th
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import TextIO
 
 from django.db.models import Count, QuerySet
 
+from familycontext.exports import csv_files
+from familycontext.exports.csv_files import safe_cell  # noqa: F401 - for callers of this module
 from familycontext.sources.models import Load, QuarantinedRow
 
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 EXPORT_COLUMNS = ("file", "row", "column", "reason")
 
 
@@ -33,12 +33,6 @@ def quarantine_summary(load: Load | int) -> list[dict[str, object]]:
                   key=lambda r: (-int(r["rows"]), str(r["file"]), str(r["column"])))
 
 
-def safe_cell(value: object) -> str:
-    """A cell that cannot run as a formula in Excel, LibreOffice or Google Sheets."""
-    text = "" if value is None else str(value)
-    if text.startswith(_DANGEROUS_START) or text.lstrip().startswith(("=", "+", "@")):
-        return "'" + text
-    return text
 
 
 def write_quarantine_csv(rows: Iterable[QuarantinedRow], out: TextIO) -> int:
@@ -48,12 +42,11 @@ def write_quarantine_csv(rows: Iterable[QuarantinedRow], out: TextIO) -> int:
     for row in rows:
         for key in row.raw or {}:
             raw_columns.setdefault(str(key), None)
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(c) for c in (*EXPORT_COLUMNS, *raw_columns)])
+    writer = csv_files.writer(out)
+    writer.writerow((*EXPORT_COLUMNS, *raw_columns))
     for row in rows:
         raw = row.raw or {}
-        writer.writerow([safe_cell(v) for v in (row.file, row.row_number, row.field, row.reason,
-                                                 *(raw.get(c, "") for c in raw_columns))])
+        writer.writerow((row.file, row.row_number, row.field, row.reason, *(raw.get(c, "") for c in raw_columns)))
     return len(rows)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from familycontext.config import current as current_configuration
+from familycontext.exports import csv_files
 from familycontext.linkage.engine import link_frame
 from familycontext.linkage.spark_engine import SparkOptions, SparkUnavailable
 from familycontext.linkage.stable_ids import format_person_id
@@ -149,12 +150,12 @@ class Command(BaseCommand):
             out = out.drop(columns=["source"])
         out_path: Path = options["out"]  # type: ignore[assignment]
         try:
-            out.to_csv(out_path, index=False)
+            csv_files.write_frame(out, out_path)
             if options["review"]:
                 review = result.review[
                     ["unique_id_l", "unique_id_r", "match_probability", "reason"]
                 ]
-                review.to_csv(options["review"], index=False)  # type: ignore[arg-type]
+                csv_files.write_frame(review, options["review"])  # type: ignore[arg-type]
         except OSError as exc:
             raise CommandError(f"cannot write output: {exc}") from exc
         figures = result.figures

@@ -8,11 +8,11 @@ column (the source key) is added after ``service``.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familycontext.exports import csv_files
 from familycontext.linkage.models import RecordAssignment
 from familycontext.sources.models import Source
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         count = 0
         try:
             with out.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csv_files.writer(handle)
                 header = ["service", "source", "record_id", "person_id"]
                 writer.writerow(header if with_source else [h for h in header if h != "source"])
                 for key, record_id, person_id in rows:
