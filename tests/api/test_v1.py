@@ -177,3 +177,24 @@ def test_implausible_date_of_birth_is_refused_not_a_server_error(client, family,
                            content_type=JSON, **auth)
     assert response.status_code == 422
     check(generated(), response)
+
+
+def test_addresses_never_hold_an_empty_string_and_the_schema_says_so(client, family, auth):
+    """Issue 17: a record with only a postcode, or with neither, adds no empty address."""
+    from familycontext.sources.models import Snapshot, SourceRecord
+
+    child = SourceRecord.objects.filter(person_id="P00000001").select_related("snapshot").first()
+    police = Snapshot.objects.get(live=True, source__service="police")
+    SourceRecord.objects.create(snapshot=police, record_id="PC-ONLY", person_id="P00000001",
+                                first_name="Ava", last_name="Smith", address="", postcode=child.postcode)
+    SourceRecord.objects.create(snapshot=police, record_id="PC-NONE", person_id="P00000001",
+                                first_name="Ava", last_name="Smith", address="  ", postcode="")
+    body = client.get("/api/v1/people/P00000001", **auth, **REASON).json()
+    assert body["addresses"], body
+    for address in body["addresses"]:
+        assert address["address"] != "" and address["postcode"] != "" and (address["address"] or address["postcode"])
+        assert "" not in address["sources"]
+    assert any(police.source.name in a["sources"] for a in body["addresses"])  # joined to the home it names
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["SourcedAddress"]["properties"]
+    assert "never an empty string" in schema["address"]["description"]
+    assert any(option.get("minLength") == 1 for option in schema["address"].get("anyOf", [schema["address"]]))

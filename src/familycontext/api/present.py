@@ -51,8 +51,9 @@ def person_details(disclosed: PersonDisclosure) -> schemas.PersonDetails:
         last_name=subject.last_name, other_names=list(disclosed.other_names),
         date_of_birth=subject.date_of_birth, age=disclosed.summary.age,
         gender=subject.gender, restricted=disclosed.restricted,
-        addresses=[schemas.SourcedAddress(address=a.address, postcode=a.postcode, sources=list(a.sources))
-                   for a in disclosed.shown_addresses],
+        addresses=[schemas.SourcedAddress(address=a.address or None, postcode=a.postcode or None,
+                                          sources=list(a.sources))
+                   for a in disclosed.shown_addresses if a.address or a.postcode],
         addresses_withheld=WITHHELD if disclosed.any_address_withheld else None,
         links=person_links(subject.id),
     )

@@ -81,9 +81,11 @@ class SearchResults(Schema):
 
 
 class SourcedAddress(Schema):
-    address: str
-    postcode: str
-    sources: list[str]
+    address: str | None = Field(description="The address as the source writes it, without the postcode; never an "
+                                            "empty string: null when the sources hold only a postcode",
+                                min_length=1)
+    postcode: str | None = Field(description="Never an empty string: null when no source gives one", min_length=1)
+    sources: list[str] = Field(description="The sources that hold this address", min_length=1)
 
 
 class PersonDetails(Schema):
@@ -97,7 +99,8 @@ class PersonDetails(Schema):
     gender: str
     restricted: bool
     addresses: list[SourcedAddress] = Field(
-        description="The addresses that may be shown; empty for a restricted person")
+        description="The addresses that may be shown, each with an address or a postcode (never an empty "
+                    "string); an empty list for a restricted person")
     addresses_withheld: str | None = Field(
         None, description='"Not shown: restricted" when some address is withheld (the person is restricted, '
         "or a restricted person lives there); otherwise null")

@@ -95,6 +95,14 @@ def addresses(person: Person, records=None) -> list[SourcedAddress]:
         else:
             groups.append({"postcode": postcode, "normalised": normalised, "record": record,
                            "sources": [source]})
+    # A record with only a postcode is the same home as a record with an address there (issue 17:
+    # it no longer makes an address of its own with no text).
+    for bare in [g for g in groups if not g["normalised"]]:
+        home = next((g for g in groups if g["normalised"] and g["postcode"] == bare["postcode"]), None)
+        if home is not None:
+            home["sources"].extend(s for s in bare["sources"] if s not in home["sources"])
+            groups.remove(bare)
     return [
-        SourcedAddress(g["record"].address, g["record"].postcode, tuple(g["sources"])) for g in groups
+        SourcedAddress(g["record"].address.strip(), g["record"].postcode.strip(), tuple(g["sources"]))
+        for g in groups
     ]
