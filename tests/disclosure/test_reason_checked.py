@@ -101,3 +101,15 @@ def test_api_searches_need_a_reason_and_their_entries_carry_it(refuge, api, clie
     assert entries.count() >= 4
     assert {(e.reason_cms_id, e.reason_type) for e in entries} == {("CMS100", "section_47")}
     assert all(e.client_address for e in entries)
+
+
+def test_a_nul_character_is_refused_not_a_server_error(refuge, api, client):
+    """PostgreSQL cannot hold a NUL in text: a reason or a search carrying one is a 400."""
+    from familycontext.api.tokens import create_token
+
+    bare = create_token("pat", ["read:people"], 30).secret
+    reason = client.get("/api/v1/people/P00000001?reason_cms_id=CMS%00100&reason_type=section-47",
+                        HTTP_AUTHORIZATION=f"Bearer {bare}")
+    assert reason.status_code == 400 and reason.json()["type"].endswith("/invalid-reason")
+    search = api.post("/api/search/person", {"firstName": "Ava\x00", "lastName": "Smith"})
+    assert search.status_code == 400 and search.json()["results"] == []

@@ -69,6 +69,8 @@ def problems(cms_id: str, kind: str, text: str) -> dict[str, str]:
     """What is wrong with a reason, field by field ("cms_id", "type", "text"), in words for the
     person who gave it; empty when it is accepted. The same rules for the web form and the API."""
     found: dict[str, str] = {}
+    if "\x00" in cms_id + kind + text:  # PostgreSQL cannot store or look up a NUL in text
+        return {"cms_id" if "\x00" in cms_id else "text": "Must not contain a NUL character"}
     if not cms_id:
         found["cms_id"] = "Enter the case management system ID of the child"
     elif len(cms_id) > CMS_ID_MAX:
