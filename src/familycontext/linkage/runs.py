@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from familycontext.config import current as current_configuration
@@ -47,13 +48,18 @@ class LinkageError(RuntimeError):
 def live_records(snapshots: list[int] | None = None) -> pd.DataFrame:
     """Every record the next run links (``snapshots_to_link``, or the given snapshot ids) in the
     standard layout, plus its snapshot id."""
+    if snapshots is None:
+        snapshots = [s.pk for s in snapshots_to_link()]
+    return records_frame(SourceRecord.objects.filter(snapshot_id__in=snapshots))
+
+
+def records_frame(records: QuerySet[SourceRecord]) -> pd.DataFrame:
+    """These source records in the standard layout, plus each one's snapshot id."""
     # (frame column, model field): the standard person-record layout plus the snapshot id.
     fields = {"source": "snapshot__source__key", "snapshot_id": "snapshot_id", "record_id": "record_id"}
     fields.update((name, name) for name in (
         "first_name", "last_name", "other_names", "date_of_birth", "gender", "postcode", "address", "nhs_number"))
-    if snapshots is None:
-        snapshots = [s.pk for s in snapshots_to_link()]
-    rows = SourceRecord.objects.filter(snapshot_id__in=snapshots).values_list(*fields.values())
+    rows = records.values_list(*fields.values())
     columns = list(fields)
     frame = pd.DataFrame.from_records(list(rows.iterator(chunk_size=BATCH)), columns=columns)
     frame["date_of_birth"] = [d.isoformat() if d else "" for d in frame["date_of_birth"]]
@@ -68,7 +74,7 @@ def decisions() -> list[tuple[str, str, bool]]:
     )
 
 
-def _next_person_number() -> int:
+def next_person_number() -> int:
     latest = (
         PersonIdEvent.objects.filter(kind=PersonIdEvent.Kind.CREATED)
         .order_by("-person_id")
@@ -92,7 +98,7 @@ def _publish(
         ).iterator(chunk_size=BATCH)
     }
     cluster_of = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
-    ids = assign_person_ids(cluster_of, previous, _next_person_number())
+    ids = assign_person_ids(cluster_of, previous, next_person_number())
     person_of = {uid: ids.person_of_cluster[c] for uid, c in cluster_of.items()}
 
     say("Writing record assignments")

@@ -160,6 +160,19 @@ def write_index(people: Iterable[tuple[str, Iterable[dict[str, Any]]]], batch: i
     """
     NameKey.objects.all().delete()
     SearchEntry.objects.all().delete()
+    return _write_entries(people, batch)
+
+
+def reindex_people(person_ids: Iterable[str], people: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> int:
+    """Replace the entries of ``person_ids`` only with entries for ``people`` (a decision
+    re-formed a few people). Callers hold the transaction."""
+    person_ids = list(person_ids)
+    NameKey.objects.filter(person_id__in=person_ids).delete()
+    SearchEntry.objects.filter(person_id__in=person_ids).delete()
+    return _write_entries(people, 20_000)
+
+
+def _write_entries(people: Iterable[tuple[str, Iterable[dict[str, Any]]]], batch: int) -> int:
     key_table, key_columns = NameKey._meta.db_table, ("person_id", "kind", "key")
     entry_table = SearchEntry._meta.db_table
     entry_columns = ("person_id", "names", "dates_of_birth", "date_of_birth")

@@ -48,6 +48,30 @@ def person_from_records(person_id: str, records: Iterable[dict[str, Any]]) -> Pe
     )
 
 
+def rebuild_people_for(person_ids: Iterable[str]) -> int:
+    """Replace the Person rows and search entries of ``person_ids`` only (the people a review
+    decision re-formed, old ids and new), from their live records, as ``rebuild_people`` does
+    for everyone; inside the caller's transaction, so pages see all of it or none. Returns
+    the number of those people that still exist."""
+    from familycontext.people.index import (  # late: index imports this module
+        RECORD_FIELDS,
+        reindex_people,
+    )
+
+    person_ids = sorted(set(person_ids))
+    with transaction.atomic():
+        Person.objects.filter(pk__in=person_ids).delete()
+        rows = list(
+            SourceRecord.objects.filter(snapshot__live=True, person_id__in=person_ids)
+            .order_by("person_id")
+            .values(*dict.fromkeys((*FIELDS, *RECORD_FIELDS)))
+        )
+        people = [(p, list(records)) for p, records in groupby(rows, key=lambda r: r["person_id"])]
+        Person.objects.bulk_create(person_from_records(p, records) for p, records in people)
+        reindex_people(person_ids, people)
+    return len(people)
+
+
 def rebuild_people(batch: int = 5000) -> int:
     """Replace every Person row from the live, linked source records; returns the number of people."""
     rows = (

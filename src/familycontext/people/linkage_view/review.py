@@ -9,7 +9,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from familycontext.linkage.models import ReviewDecision, ReviewPair
+from familycontext.linkage.reforming import Reformed, reform_pair
 from familycontext.people.linkage_view.words import govuk_date
+from familycontext.people.readmodel import rebuild_people_for
 
 
 def _decision_for(left: Any, right: Any) -> QuerySet[ReviewDecision]:
@@ -90,11 +92,21 @@ class DecisionError(ValueError):
     """The decision cannot be recorded (already decided); the message says why, in words."""
 
 
+def take_effect(unique_id_l: str, unique_id_r: str) -> Reformed:
+    """Re-form the pair's people from the live run's stored scores and rebuild their read
+    model rows, in the caller's transaction: pages show the old people or the new, whole."""
+    reformed = reform_pair(unique_id_l, unique_id_r)
+    if reformed.changed:
+        rebuild_people_for(reformed.person_ids)
+    return reformed
+
+
 @transaction.atomic
 def record_decision(
     pair: ReviewPair, *, same_person: bool, by: str, note: str = ""
-) -> ReviewDecision:
-    """Keep a data manager's word on a pair. Refused when the pair is already decided, so two
+) -> tuple[ReviewDecision, Reformed]:
+    """Keep a data manager's word on a pair, and let it take effect on the people at once
+    (``take_effect``), all in one transaction. Refused when the pair is already decided, so two
     people deciding at once cannot silently overwrite each other."""
     earlier = existing_decision(pair.unique_id_l, pair.unique_id_r)
     if earlier is not None:
@@ -115,4 +127,4 @@ def record_decision(
             decision.save()
     except IntegrityError:
         raise DecisionError("This pair was decided by someone else a moment ago") from None
-    return decision
+    return decision, take_effect(pair.unique_id_l, pair.unique_id_r)

@@ -2,7 +2,9 @@
 
 A pair is shown side by side with the evidence for each field in words. The decision (same
 person / different people, with an optional note) is kept as a ReviewDecision, audited, and
-obeyed by every later linkage run; it takes effect at the next run.
+obeyed by every later linkage run. It takes effect at once: the pair's people are re-formed
+from the live run's stored scores and their pages and search entries rebuilt
+(``linkage_view.record_decision``).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def pair(request: HttpRequest, pair_id: int) -> HttpResponse:
             errors.add("note", f"Note must be {NOTE_MAX} characters or fewer")
         if not errors:
             try:
-                decision = record_decision(item, same_person=DECISIONS[choice],
+                decision, reformed = record_decision(item, same_person=DECISIONS[choice],
                                            by=request.user.get_username(), note=note)
             except DecisionError as exc:
                 errors.add("decision", str(exc))
@@ -90,12 +92,15 @@ def pair(request: HttpRequest, pair_id: int) -> HttpResponse:
                     "decision": "same person" if decision.same_person else "different people",
                     "records": [item.unique_id_l, item.unique_id_r],
                     "person_ids": [left.person_id, right.person_id],
+                    "person_ids_now": [reformed.after.get(item.unique_id_l, left.person_id),
+                                       reformed.after.get(item.unique_id_r, right.person_id)],
                     "match_probability": round(item.match_probability, 4), "note": decision.note,
                 })
                 set_notice(request, f"Decision saved: {left.name} ({left.source_name or left.source_key}) and "
                                     f"{right.name} ({right.source_name or right.source_key}) are "
                                     f"{'the same person' if decision.same_person else 'different people'}. "
-                                    "It takes effect at the next linkage run.")
+                                    + ("Their people have been updated." if reformed.changed else
+                                       "No one changed: the people already agreed with it."))
                 following = _next_pair(item)
                 return redirect("web:match", pair_id=following.pk) if following else redirect("web:matches")
     return render_page(request, "web/data/match.html", {
