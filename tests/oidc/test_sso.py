@@ -73,7 +73,9 @@ def test_signing_in_through_the_provider_makes_the_user_with_roles_from_groups(c
     assert (user.first_name, user.last_name, user.email) == ("Alice", "Able", "alice@example.gov.uk")
     assert roles_of(user) == {"practitioner", "auditor"}
     assert not user.has_usable_password()
-    assert client.get("/").status_code == 200  # signed in, and a practitioner
+    # signed in, and a practitioner: asked for the reason before the first search, not sent to sign in
+    assert client.get("/reason").status_code == 200
+    assert client.get("/")["Location"].startswith("/reason")
     actions = list(AuditEntry.objects.values_list("action", "username", "details"))
     assert ("user_changed", "single sign-on",
             {"account": "alice@example.gov.uk", "change": "created", "how": "single sign-on"}) in actions

@@ -110,7 +110,7 @@ def test_a_server_error_is_logged_with_route_and_traceback_but_not_the_path(
     def broken(*args, **kwargs):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr("familycontext.web.views.people.linked_in_cms", broken)
+    monkeypatch.setattr("familycontext.web.views.people.service_summary", broken)
     with_reason.raise_request_exception = False
     response = with_reason.get("/person/P00000001")
     assert response.status_code == 500
