@@ -28,7 +28,6 @@ from familycontext.synth import generate
 from tests.web.family import make_user
 
 AS_OF = date(2026, 11, 20)
-REASON = {"HTTP_X_REASON_CMS_ID": "CMS100", "HTTP_X_REASON_TYPE": "section-47"}
 VOLATILE = re.compile(r'(name="csrfmiddlewaretoken" value=|nonce=|"request_id": ?)"[^"]*"')
 PRINTED_AT = re.compile(r"(Printed by [^<]* on )[^<]*")  # the page's print footer names the minute
 
@@ -66,9 +65,16 @@ def _people_with_police() -> list[str]:
     return sorted(set(ids.values_list("person_id", flat=True)))[:8]
 
 
+def _reason() -> dict[str, str]:
+    """A reason naming a child in the live CMS snapshot (the reason is checked against it)."""
+    cms_id = Person.objects.exclude(cms_id="").order_by("pk").values_list("cms_id", flat=True).first()
+    return {"HTTP_X_REASON_CMS_ID": cms_id, "HTTP_X_REASON_TYPE": "section-47"}
+
+
 def _channels(web, api, person_ids: list[str]) -> dict[str, str]:
     """Every channel's answer for each person, with per-request tokens blanked."""
     answers = {}
+    REASON = _reason()  # noqa: N806
     for pid in person_ids:
         for name, response in (
             ("page", web.get(f"/person/{pid}")),
@@ -110,7 +116,7 @@ def test_every_channel_shows_the_previous_state_until_linkage_publishes_the_new_
     make_user("pat", "practitioner")
     client.force_login(make_user("sam", "practitioner"))
     session = client.session
-    session[SESSION_KEY] = {"cms_id": "CMS100", "type": "section_47", "text": ""}
+    session[SESSION_KEY] = {"cms_id": _reason()["HTTP_X_REASON_CMS_ID"], "type": "section_47", "text": ""}
     session.save()
     from django.test import Client
 
