@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     RESTRICTION_CHANGED = "restriction_changed", "Restriction set or lifted"
     DATA_LOADED = "data_loaded", "Data load"
     MATCH_DECIDED = "match_decided", "Match decision"
+    MATCH_DECISION_UNDONE = "match_decision_undone", "Match decision undone"
     USER_CHANGED = "user_changed", "User created or changed"
     ROLES_CHANGED = "roles_changed", "Roles changed"
     TEAM_CHANGED = "team_changed", "Team changed"

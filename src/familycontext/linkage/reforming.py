@@ -102,6 +102,32 @@ def _policy(run: LinkageRun) -> tuple[float, list[str]]:
     return (run.upper_threshold if moved is None else float(moved)), [r for r in RULES if r not in off]
 
 
+def _reached(run: LinkageRun, person_ids: set[str], most: int = 50) -> set[str]:
+    """These people, and the people a stored link no person uses now joins them to (a decision
+    cut it: undoing the decision may restore it), until no more are reached (at most ``most``)."""
+    found = set(person_ids)
+    while len(found) < most:
+        uids = {
+            f"{s}{UNIQUE_ID_SEPARATOR}{r}"
+            for s, r in RecordAssignment.objects.filter(person_id__in=found).values_list("source_key", "record_id")
+        }
+        cut = LinkEvidence.objects.filter(run=run, person_id="").filter(
+            Q(unique_id_l__in=uids) | Q(unique_id_r__in=uids)
+        )
+        ends = {u for pair in cut.values_list("unique_id_l", "unique_id_r") for u in pair} - uids
+        if not ends:
+            break
+        more = set()
+        for uid in ends:
+            source, record = _split(uid)
+            more |= set(RecordAssignment.objects.filter(source_key=source, record_id=record)
+                        .values_list("person_id", flat=True))
+        if more <= found:
+            break
+        found |= more
+    return found
+
+
 def reform_pair(unique_id_l: str, unique_id_r: str) -> Reformed:
     """Re-form the people the two records belong to now, obeying the decisions stored (call
     inside a transaction, after the decision is saved or removed)."""
@@ -115,7 +141,7 @@ def reform_pair(unique_id_l: str, unique_id_r: str) -> Reformed:
     run = owners[0].run
     assignments = list(
         RecordAssignment.objects.select_for_update()
-        .filter(person_id__in={a.person_id for a in owners})
+        .filter(person_id__in=_reached(run, {a.person_id for a in owners}))
         .order_by("source_key", "record_id")
     )
     before = {a.unique_id: a.person_id for a in assignments}

@@ -61,6 +61,7 @@ urlpatterns = [
     path("data/loads/<int:load_id>/quarantine.csv", page(loads.quarantine_csv), name="data-quarantine-csv"),
     path("data/matches", page(matches.queue), name="matches"),
     path("data/matches/<int:pair_id>", page(matches.pair), name="match"),
+    path("data/decisions/<int:decision_id>/undo", page(matches.undo), name="undo-decision"),
     path("data/linkage-runs", page(linkage_views.runs), name="linkage-runs"),
     path("data/linkage-runs/start", page(linkage_views.start), name="linkage-start"),
     path("data/linkage-runs/<int:run_id>", page(linkage_views.run), name="linkage-run"),

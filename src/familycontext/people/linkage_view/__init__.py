@@ -36,6 +36,7 @@ from familycontext.people.linkage_view.review import (
     reason_words,
     record_decision,
     review_queue,
+    undo_decision,
 )
 from familycontext.people.linkage_view.runs import ModelComparison, ModelLevel, model_comparisons
 from familycontext.people.linkage_view.why import LinkView, WhyLinked, why_linked
@@ -78,6 +79,7 @@ __all__ = [
     "record_decision",
     "records_for",
     "review_queue",
+    "undo_decision",
     "split_unique_id",
     "strength",
     "why_linked",

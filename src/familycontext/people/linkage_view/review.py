@@ -128,3 +128,15 @@ def record_decision(
     except IntegrityError:
         raise DecisionError("This pair was decided by someone else a moment ago") from None
     return decision, take_effect(pair.unique_id_l, pair.unique_id_r)
+
+
+@transaction.atomic
+def undo_decision(decision_id: int) -> tuple[ReviewDecision, Reformed]:
+    """Take back a decision: it is removed and the pair's people re-formed without it, in one
+    transaction (the people go back as the stored scores and the other decisions form them).
+    Refused when it was already undone."""
+    decision = ReviewDecision.objects.select_for_update().filter(pk=decision_id).first()
+    if decision is None:
+        raise DecisionError("This decision has already been undone")
+    decision.delete()
+    return decision, take_effect(decision.unique_id_l, decision.unique_id_r)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from familycontext.accounts.roles import DATA_MANAGER, role_required
 from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
-from familycontext.linkage.models import LinkageRun
+from familycontext.linkage.models import LinkageRun, ReviewDecision
 from familycontext.linkage.runs import reap_abandoned, running_run, start_in_background
 from familycontext.people.linkage_view import (
     linkage_by_source,
@@ -34,6 +34,7 @@ from familycontext.web.quality_report import percent as share
 from familycontext.web.views.common import render_page
 
 RUNS_PER_PAGE = 20
+DECISIONS_SHOWN = 20
 NOTICE_KEY = "data_manager_notice"  # a one-off message for the next data manager's page
 
 
@@ -91,6 +92,8 @@ def runs(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(DATA_MANAGER)
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
+    from familycontext.web.views.loads import take_notice  # late: loads imports this module
+
     item = get_object_or_404(LinkageRun, pk=run_id)
     figures = {k: v for k, v in (item.figures or {}).items() if not isinstance(v, dict | list)}
     return render_page(request, "web/data/linkage_run.html", {
@@ -104,6 +107,9 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
         "comparisons": model_comparisons(item.model_parameters),
         "prior": (item.model_parameters or {}).get("probability_two_random_records_match"),
         "model_json": json.dumps(item.model_parameters or {}, indent=2, sort_keys=True),
+        # The latest decisions, each with an undo (the live run's page and older runs' alike).
+        "decisions": list(ReviewDecision.objects.order_by("-decided_at", "-pk")[:DECISIONS_SHOWN]),
+        "notice": take_notice(request),
     })
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familycontext.accounts.roles import DATA_MANAGER, role_required
 from familycontext.governance.audit import record
 from familycontext.governance.models import AuditAction
-from familycontext.linkage.models import ReviewPair
+from familycontext.linkage.models import LinkageRun, ReviewPair
 from familycontext.people.linkage_view import (
     DecisionError,
     compare,
@@ -28,6 +28,7 @@ from familycontext.people.linkage_view import (
     record_decision,
     records_for,
     review_queue,
+    undo_decision,
 )
 from familycontext.web.forms import FormErrors
 from familycontext.web.pagination import paginate
@@ -109,3 +110,32 @@ def pair(request: HttpRequest, pair_id: int) -> HttpResponse:
         "decided": decided, "errors": errors, "note": note, "notice": take_notice(request),
         "remaining": review_queue().count(),
     }, status=400 if errors else 200)
+
+
+@require_POST
+@role_required(DATA_MANAGER)
+def undo(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Undo a decision (from the pair's page or a run's page): the pair's people go back as the
+    stored scores and the other decisions form them, at once; audited as a match decision undone."""
+    pair_id, run_id = request.POST.get("pair", ""), request.POST.get("run", "")
+    try:
+        decision, reformed = undo_decision(decision_id)
+    except DecisionError as exc:
+        set_notice(request, str(exc))
+    else:
+        record(request, AuditAction.MATCH_DECISION_UNDONE, details={
+            "decision": "same person" if decision.same_person else "different people",
+            "records": [decision.unique_id_l, decision.unique_id_r],
+            "decided_by": decision.decided_by, "decided_at": decision.decided_at.isoformat(),
+            "person_ids": [reformed.before.get(u, "") for u in (decision.unique_id_l, decision.unique_id_r)],
+            "person_ids_now": [reformed.after.get(u, "") for u in (decision.unique_id_l, decision.unique_id_r)],
+        })
+        set_notice(request, f"Decision undone: the records are no longer decided to be "
+                            f"{'the same person' if decision.same_person else 'different people'}. "
+                            + ("Their people have been updated." if reformed.changed else
+                               "No one changed: the stored scores form the same people without it."))
+    if pair_id.isdigit() and ReviewPair.objects.filter(pk=int(pair_id)).exists():
+        return redirect("web:match", pair_id=int(pair_id))
+    if run_id.isdigit() and LinkageRun.objects.filter(pk=int(run_id)).exists():
+        return redirect("web:linkage-run", run_id=int(run_id))
+    return redirect("web:matches")
