@@ -31,6 +31,7 @@ class AuditAction(models.TextChoices):
     DATA_LOADED = "data_loaded", "Data load"
     MATCH_DECIDED = "match_decided", "Match decision"
     MATCH_DECISION_UNDONE = "match_decision_undone", "Match decision undone"
+    LINKAGE_POLICY_CHANGED = "linkage_policy_changed", "Linkage policy overridden or given back to the decisions"
     USER_CHANGED = "user_changed", "User created or changed"
     ROLES_CHANGED = "roles_changed", "Roles changed"
     TEAM_CHANGED = "team_changed", "Team changed"

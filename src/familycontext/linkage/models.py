@@ -142,3 +142,15 @@ class LinkEvidence(models.Model):
     match_weight = models.FloatField(null=True)
     forced_by_decision = models.BooleanField(default=False)
     evidence = models.JSONField(default=dict)
+
+
+class PolicyOverride(models.Model):
+    """A data manager's word on one class of the learnt policy (``linkage.policy``): keep an
+    identity check (or the undated-housemates rule) on, or keep the link threshold ("band")
+    where it is configured, whatever the decisions say. Every later run obeys it; removing the
+    row gives the class back to the decisions."""
+
+    rule = models.CharField(max_length=32, unique=True)
+    keep_on = models.BooleanField(default=True)
+    set_by = models.CharField(max_length=150)
+    set_at = models.DateTimeField()

@@ -27,6 +27,7 @@ from familycontext.linkage.models import (
     LinkageRun,
     LinkEvidence,
     PersonIdEvent,
+    PolicyOverride,
     RecordAssignment,
     ReviewDecision,
     ReviewPair,
@@ -72,6 +73,11 @@ def decisions() -> list[tuple[str, str, bool]]:
             "unique_id_l", "unique_id_r", "same_person"
         )
     )
+
+
+def overrides() -> dict[str, bool]:
+    """The data manager's overrides of the learnt policy: rule (or "band") -> kept on."""
+    return dict(PolicyOverride.objects.values_list("rule", "keep_on"))
 
 
 def next_person_number() -> int:
@@ -286,6 +292,7 @@ def run_linkage(progress: bool = True, *, seed: int = 42,
             upper=settings.upper_threshold,
             lower=settings.lower_threshold,
             decisions=decisions(),
+            overrides=overrides(),
             seed=seed,
             progress=say,
             engine=settings.engine,

@@ -65,6 +65,7 @@ urlpatterns = [
     path("data/linkage-runs", page(linkage_views.runs), name="linkage-runs"),
     path("data/linkage-runs/start", page(linkage_views.start), name="linkage-start"),
     path("data/linkage-runs/<int:run_id>", page(linkage_views.run), name="linkage-run"),
+    path("data/linkage-policy", page(linkage_views.policy), name="linkage-policy"),
     path("data/people", page(linkage_views.people), name="data-people"),
     path("data/people/<str:person_id>/why-linked", page(linkage_views.why), name="why-linked"),
     # Information governance (SPEC 8): break-glass, restrictions, audit screens, alerts.

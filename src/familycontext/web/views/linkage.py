@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from familycontext.accounts.roles import DATA_MANAGER, role_required
 from familycontext.governance.audit import record, record_many
 from familycontext.governance.models import AuditAction
-from familycontext.linkage.models import LinkageRun, ReviewDecision
+from familycontext.linkage.models import LinkageRun, PolicyOverride, ReviewDecision
+from familycontext.linkage.policy import BAND, SWITCHABLE
 from familycontext.linkage.runs import reap_abandoned, running_run, start_in_background
 from familycontext.people.linkage_view import (
     linkage_by_source,
@@ -34,6 +36,13 @@ from familycontext.web.quality_report import percent as share
 from familycontext.web.views.common import render_page
 
 RUNS_PER_PAGE = 20
+# What a data manager may keep on whatever the decisions say: each check the policy may switch
+# off, and the link threshold (the band walk).
+POLICY_CLASSES = [
+    *((rule, f"Keep the {rule.replace('_', ' ')} check on") for rule in SWITCHABLE if rule != "undated_housemates"),
+    ("undated_housemates", "Keep leaving an undated record between two people on its own"),
+    (BAND, "Keep the link threshold where it is configured"),
+]
 DECISIONS_SHOWN = 20
 NOTICE_KEY = "data_manager_notice"  # a one-off message for the next data manager's page
 
@@ -110,6 +119,8 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
         # The latest decisions, each with an undo (the live run's page and older runs' alike).
         "decisions": list(ReviewDecision.objects.order_by("-decided_at", "-pk")[:DECISIONS_SHOWN]),
         "notice": take_notice(request),
+        "policy_classes": POLICY_CLASSES,
+        "kept_on": {o.rule: o for o in PolicyOverride.objects.filter(keep_on=True)},
     })
 
 
@@ -164,3 +175,32 @@ def people(request: HttpRequest) -> HttpResponse:
         "form": form, "errors": form.errors if form else None, "found": found,
         "searched": request.method == "POST", "shown": PEOPLE_SHOWN,
     }, status=400 if form is not None and form.errors else 200)
+
+
+@require_POST
+@role_required(DATA_MANAGER)
+def policy(request: HttpRequest) -> HttpResponse:
+    """Override the learnt policy (from a run's page): the classes ticked are kept on whatever
+    the decisions say; those unticked are given back to the decisions. Stored, audited, obeyed
+    by the next run."""
+    from familycontext.web.views.loads import set_notice  # late: loads imports this module
+
+    known = dict(POLICY_CLASSES)
+    wanted = {r for r in request.POST.getlist("keep") if r in known}
+    before = set(PolicyOverride.objects.filter(keep_on=True).values_list("rule", flat=True))
+    run_id = request.POST.get("run", "")
+    if wanted != before:
+        with transaction.atomic():
+            PolicyOverride.objects.exclude(rule__in=wanted).delete()
+            for rule in sorted(wanted - before):
+                PolicyOverride.objects.update_or_create(rule=rule, defaults={
+                    "keep_on": True, "set_by": request.user.get_username()[:150], "set_at": timezone.now()})
+            record(request, AuditAction.LINKAGE_POLICY_CHANGED, details={
+                "kept_on": sorted(wanted), "before": sorted(before),
+                "added": sorted(wanted - before), "given_back_to_the_decisions": sorted(before - wanted)})
+        set_notice(request, "Linkage policy saved. The next linkage run obeys it.")
+    else:
+        set_notice(request, "Nothing changed in the linkage policy.")
+    if run_id.isdigit() and LinkageRun.objects.filter(pk=int(run_id)).exists():
+        return redirect("web:linkage-run", run_id=int(run_id))
+    return redirect("web:linkage-runs")
